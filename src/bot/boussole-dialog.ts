@@ -1,0 +1,294 @@
+/**
+ * The root dialog: every turn of every conversation goes through it.
+ * Order per message: safety net → explicit language request → global commands → facts from the
+ * free text → the decision-graph engine → rendering. Conversation memory lives in the dialog's
+ * state, which Bot Framework persists through our MongoDB storage.
+ */
+import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder-core';
+import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { BassinId, Lang } from '../catalogue/schema';
+import type { Engine } from '../engine/interpreter';
+import type { EngineState, Facts, Output, RankedService, StepResult } from '../engine/types';
+import { isLang, type Translate } from '../i18n/i18n';
+import type { Logger } from '../logging/logger';
+import { helpdeskLines, message, optionLabel, renderOutputs, servicesReply, type RenderContext, type Reply } from './render/render-outputs';
+import type { Understanding } from './understanding';
+
+export const ROOT_DIALOG = 'boussole';
+
+/** What the dialog remembers between turns (persisted). */
+export interface Memory {
+  lang?: Lang;
+  engine: EngineState | null;
+  /** Ranked services not shown yet ("more"). */
+  pending: RankedService[];
+  pendingIntro?: string;
+  lastOrientation?: Record<string, unknown>;
+  /** Consecutive turns not understood. */
+  misses: number;
+  welcomed: boolean;
+}
+
+/** A check that may answer a message before anything else (the safety net). */
+export type SafetyCheck = (text: string, lang: Lang) => Reply[] | undefined;
+
+export interface HandoffRequest {
+  reason: string;
+  lang: Lang;
+  facts: Facts;
+  journey?: string;
+  bassin?: BassinId;
+  servicesSuggested: string[];
+}
+/** Hands a conversation to Helpdesk staff; returns the replies to send (or undefined: not available). */
+export type HandoffStarter = (ctx: TurnContext, req: HandoffRequest) => Promise<Reply[] | undefined>;
+
+export interface DialogDeps {
+  engine: Engine;
+  understanding: Understanding;
+  t: Translate;
+  render: (lang: Lang, audience?: 'resident' | 'professional') => RenderContext;
+  bassinOf(commune: string, district?: string): BassinId | undefined;
+  log: Logger;
+  maxChars: number;
+  retentionDays: number;
+  safety?: SafetyCheck;
+  handoff?: HandoffStarter;
+  /** Erases everything stored about this conversation (called on "forget me"). */
+  forget?: (ctx: TurnContext) => Promise<void>;
+  /** Language remembered for this person on this channel. */
+  rememberedLanguage?: (ctx: TurnContext) => Promise<Lang | undefined>;
+  rememberLanguage?: (ctx: TurnContext, lang: Lang) => Promise<void>;
+}
+
+/** Below this confidence, a theme guessed from free text is not used. */
+const THEME_CONFIDENCE = 0.55;
+const LANGUAGE_CONFIDENCE = 0.6;
+
+function channelLanguage(activity: Partial<Activity>): Lang | undefined {
+  const l = (activity.locale ?? '').slice(0, 2).toLowerCase();
+  return isLang(l) ? l : undefined;
+}
+
+export class BoussoleDialog extends Dialog {
+  constructor(private readonly deps: DialogDeps) {
+    super(ROOT_DIALOG);
+  }
+
+  override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const mem: Memory = { engine: null, pending: [], misses: 0, welcomed: false };
+    dc.activeDialog!.state.memory = mem;
+    return this.onTurn(dc, mem);
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const mem = dc.activeDialog!.state.memory as Memory;
+    return this.onTurn(dc, mem);
+  }
+
+  private async onTurn(dc: DialogContext, mem: Memory): Promise<DialogTurnResult> {
+    const ctx = dc.context;
+    const a = ctx.activity;
+    if (a.type === ActivityTypes.ConversationUpdate) {
+      const humanJoined = (a.membersAdded ?? []).some((m) => m.id !== a.recipient?.id);
+      if (humanJoined && !mem.welcomed) await this.welcome(ctx, mem);
+      return Dialog.EndOfTurn;
+    }
+    if (a.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
+    const raw = typeof a.value === 'string' ? a.value : typeof a.text === 'string' ? a.text : '';
+    const text = raw.replace(/\s+/g, ' ').trim().slice(0, this.deps.maxChars);
+    if (!mem.welcomed) await this.welcome(ctx, mem, text);
+    if (!text) return Dialog.EndOfTurn;
+    const replies = await this.handleText(ctx, mem, text);
+    await this.send(ctx, replies);
+    if (mem.engine === null && (mem as Memory & { forgotten?: boolean }).forgotten) return dc.endDialog();
+    return Dialog.EndOfTurn;
+  }
+
+  private lang(mem: Memory): Lang {
+    return mem.lang ?? 'fr';
+  }
+
+  private async send(ctx: TurnContext, replies: Reply[]): Promise<void> {
+    if (replies.length) await ctx.sendActivities(replies);
+  }
+
+  private async welcome(ctx: TurnContext, mem: Memory, firstText?: string): Promise<void> {
+    mem.welcomed = true;
+    const remembered = this.deps.rememberedLanguage ? await this.deps.rememberedLanguage(ctx) : undefined;
+    let lang = remembered ?? channelLanguage(ctx.activity);
+    // A first message in a clear language beats the browser's locale.
+    if (!remembered && firstText) {
+      const d = this.deps.understanding.languageRequest(firstText) ?? this.confidentLanguage(firstText);
+      if (d) lang = d;
+    }
+    const l = lang ?? 'fr';
+    const t = this.deps.t;
+    await ctx.sendActivity(message([t(l, 'welcome.intro'), t(l, 'welcome.automated'), t(l, 'welcome.privacy', { days: this.deps.retentionDays }), t(l, 'welcome.emergency')].join('\n\n'), l, { channelData: { welcome: true } }));
+    if (remembered) mem.lang = remembered;
+    if (firstText) return; // the first message itself starts the journey (handleText)
+    const start = await this.deps.engine.start('main', remembered ? { language: remembered } : {}, l);
+    mem.lang = l;
+    await this.apply(ctx, mem, start);
+  }
+
+  private confidentLanguage(text: string): Lang | undefined {
+    const d = this.deps.understanding.detectLanguage(text);
+    return d && d.confidence >= LANGUAGE_CONFIDENCE ? d.lang : undefined;
+  }
+
+  private async setLanguage(ctx: TurnContext, mem: Memory, lang: Lang): Promise<void> {
+    mem.lang = lang;
+    if (mem.engine) mem.engine = { ...mem.engine, facts: { ...mem.engine.facts, language: lang } };
+    if (this.deps.rememberLanguage) await this.deps.rememberLanguage(ctx, lang);
+  }
+
+  private async handleText(ctx: TurnContext, mem: Memory, text: string): Promise<Reply[]> {
+    const u = this.deps.understanding;
+    const t = this.deps.t;
+
+    const safety = this.deps.safety?.(text, this.lang(mem));
+    if (safety?.length) return safety;
+
+    const requested = u.languageRequest(text);
+    if (requested) {
+      await this.setLanguage(ctx, mem, requested);
+      const again = mem.engine ? await this.deps.engine.resume(mem.engine, requested) : await this.deps.engine.start('main', { language: requested }, requested);
+      return [message(t(requested, 'global.language_changed'), requested), ...(await this.replies(ctx, mem, again))];
+    }
+
+    const lang = this.lang(mem);
+    const intent = u.globalIntent(text, lang);
+    if (intent) return this.globalCommand(ctx, mem, intent);
+
+    // Free text: a language we can tell, facts and theme, then the engine.
+    if (!mem.engine?.facts.language) {
+      const detected = this.confidentLanguage(text);
+      if (detected) await this.setLanguage(ctx, mem, detected);
+    }
+    const lng = this.lang(mem);
+    const { facts: found } = u.extractFacts(text, lng);
+    if (found.theme === undefined) {
+      const th = u.theme(text, lng);
+      if (th && th.confidence >= THEME_CONFIDENCE) found.theme = th.theme;
+    }
+    delete found.language;
+    if (mem.lang && !(mem.engine?.facts.language)) found.language = mem.lang;
+    const describedSituation = Object.keys(found).some((k) => k !== 'language' && k !== 'audience');
+    if (describedSituation && found.audience === undefined && !mem.engine?.facts.audience) found.audience = 'resident';
+
+    let state = mem.engine;
+    if (!state) {
+      const started = await this.deps.engine.start('main', { ...(mem.lang ? { language: mem.lang } : {}), ...found }, lng);
+      if (Object.keys(found).length || !started.state.node) return this.replies(ctx, mem, started);
+      state = started.state;
+    }
+    const awaited = this.awaitedFact(state);
+    const merged: EngineState = { ...state, facts: { ...state.facts, ...found } };
+    const step = awaited && found[awaited] === undefined ? await this.deps.engine.answer(merged, text, lng) : await this.deps.engine.resume(merged, lng);
+    return this.replies(ctx, mem, step);
+  }
+
+  private awaitedFact(state: EngineState): string | undefined {
+    const q = state.node === null ? undefined : (this.deps.engine as unknown as { graphs: Map<string, { nodes: Record<string, { type: string; fact?: unknown }> }> }).graphs.get(state.journey)?.nodes[state.node];
+    return q?.type === 'ask' ? String(q.fact) : undefined;
+  }
+
+  /** Applies an engine step: language sync, rendering, "more" memory, misunderstanding count. */
+  private async replies(ctx: TurnContext, mem: Memory, step: StepResult): Promise<Reply[]> {
+    const factLang = step.state.facts.language;
+    if (isLang(factLang) && factLang !== mem.lang) await this.setLanguage(ctx, mem, factLang);
+    const lang = this.lang(mem);
+    mem.engine = step.state;
+    mem.misses = step.misunderstood ? mem.misses + 1 : 0;
+    const audience = step.state.facts.audience === 'professional' ? 'professional' : step.state.facts.audience === 'resident' ? 'resident' : undefined;
+    const rc = this.deps.render(lang, audience);
+    const { replies, pending } = renderOutputs(step.outputs, rc);
+    if (pending) {
+      mem.pending = pending.services;
+      const results = step.outputs.find((o): o is Extract<Output, { kind: 'results' }> => o.kind === 'results');
+      mem.pendingIntro = results?.intro;
+      const shown = replies.find((r) => (r.channelData as { orientation?: unknown } | undefined)?.orientation);
+      mem.lastOrientation = (shown?.channelData as { orientation?: Record<string, unknown> }).orientation;
+    }
+    if (mem.misses >= 2) {
+      const bassin = typeof step.state.facts.commune === 'string' ? this.deps.bassinOf(step.state.facts.commune) : undefined;
+      replies.push(message([this.deps.t(lang, 'common.offer_person'), ...helpdeskLines(rc, bassin)].join('\n\n'), lang, { suggestedActions: { to: [], actions: [{ type: 'imBack', title: this.deps.t(lang, 'common.person'), value: this.deps.t(lang, 'common.person') }] } }));
+    }
+    const handoff = step.outputs.find((o): o is Extract<Output, { kind: 'handoff' }> => o.kind === 'handoff');
+    if (handoff && this.deps.handoff) {
+      const extra = await this.deps.handoff(ctx, this.handoffRequest(mem, handoff.reason));
+      if (extra) replies.push(...extra);
+    }
+    return replies;
+  }
+
+  private async apply(ctx: TurnContext, mem: Memory, step: StepResult): Promise<void> {
+    await this.send(ctx, await this.replies(ctx, mem, step));
+  }
+
+  private handoffRequest(mem: Memory, reason: string): HandoffRequest {
+    const facts = mem.engine?.facts ?? {};
+    const bassin = typeof facts.commune === 'string' ? this.deps.bassinOf(facts.commune, typeof facts.district === 'string' ? facts.district : undefined) : undefined;
+    const services = ((mem.lastOrientation?.services as Array<{ id: string }> | undefined) ?? []).map((s) => s.id);
+    return { reason, lang: this.lang(mem), facts, journey: mem.engine?.journey, bassin, servicesSuggested: services };
+  }
+
+  private async globalCommand(ctx: TurnContext, mem: Memory, intent: NonNullable<ReturnType<Understanding['globalIntent']>>): Promise<Reply[]> {
+    const t = this.deps.t;
+    const lang = this.lang(mem);
+    const engine = this.deps.engine;
+    switch (intent) {
+      case 'help': {
+        const again = mem.engine ? await engine.resume(mem.engine, lang) : undefined;
+        return [message(t(lang, 'global.help'), lang), ...(again ? await this.replies(ctx, mem, again) : [])];
+      }
+      case 'restart': {
+        const keep: Facts = {};
+        if (mem.lang) keep.language = mem.lang;
+        if (mem.engine?.facts.audience) keep.audience = mem.engine.facts.audience;
+        mem.pending = [];
+        return [message(t(lang, 'global.restarted'), lang), ...(await this.replies(ctx, mem, await engine.start('main', keep, lang)))];
+      }
+      case 'back': {
+        if (!mem.engine || mem.engine.trail.length === 0) return [message(t(lang, 'global.nothing_to_go_back'), lang)];
+        return this.replies(ctx, mem, await engine.back(mem.engine, lang));
+      }
+      case 'change_language': {
+        const options = ['fr', 'nl', 'en', 'ar', 'tr', 'es', 'ro'];
+        return [
+          message(t(lang, 'global.choose_language'), lang, {
+            suggestedActions: { to: [], actions: options.map((o) => ({ type: 'imBack', title: optionLabel(t, lang, 'language', o), value: optionLabel(t, lang, 'language', o) })) },
+            channelData: { question: { slot: 'language', kind: 'choice', options } },
+          }),
+        ];
+      }
+      case 'stop':
+        mem.engine = null;
+        mem.pending = [];
+        return [message(t(lang, 'global.stopped'), lang)];
+      case 'forget_me':
+        if (this.deps.forget) await this.deps.forget(ctx);
+        mem.engine = null;
+        mem.pending = [];
+        mem.lastOrientation = undefined;
+        mem.misses = 0;
+        (mem as Memory & { forgotten?: boolean }).forgotten = true;
+        return [message(t(lang, 'global.forgotten'), lang)];
+      case 'more': {
+        if (!mem.pending.length) return [message(t(lang, 'common.no_more'), lang)];
+        const page = mem.pending.slice(0, 3);
+        mem.pending = mem.pending.slice(3);
+        const rc = this.deps.render(lang, mem.engine?.facts.audience === 'professional' ? 'professional' : 'resident');
+        const orientation = { ...(mem.lastOrientation ?? {}), services: page.map((r) => ({ id: r.service.id, themes: r.service.themes, proximity: r.proximity })), page: 'more' };
+        return [servicesReply(page, mem.pending.length, '', rc, orientation)];
+      }
+      case 'human': {
+        const req = this.handoffRequest(mem, 'asked_for_person');
+        const viaHelpdesk = this.deps.handoff ? await this.deps.handoff(ctx, req) : undefined;
+        if (viaHelpdesk) return viaHelpdesk;
+        return [message([t(lang, 'handoff.offer'), ...helpdeskLines(this.deps.render(lang), req.bassin)].join('\n\n'), lang)];
+      }
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Engine outputs → Bot Framework activities. Every user-visible string comes from locales; every
+ * reply carries machine-readable channelData (question slot, orientation results).
+ */
+import type { Activity, Attachment } from 'botbuilder-core';
+import type { BassinId, Helpdesk, Lang, Rendezvous } from '../../catalogue/schema';
+import type { Output, RankedService } from '../../engine/types';
+import { pickText, type Translate } from '../../i18n/i18n';
+import { formatHours, serviceCard, type CardContext } from './service-card';
+
+export interface RenderContext extends CardContext {
+  helpdesk(bassin: BassinId | undefined): Helpdesk | undefined;
+  bassinName(b: BassinId): string;
+}
+
+export type Reply = Partial<Activity>;
+
+/** What the dialog remembers for "more": the services not shown yet. */
+export interface Pending {
+  services: RankedService[];
+}
+
+export function message(text: string, lang: Lang, extra: Partial<Activity> = {}): Reply {
+  return { type: 'message', text, locale: lang, ...extra };
+}
+
+function suggested(titles: string[]): Partial<Activity> {
+  return { suggestedActions: { to: [], actions: titles.map((title) => ({ type: 'imBack', title, value: title })) } };
+}
+
+export function optionLabel(t: Translate, lang: Lang, fact: string, option: string): string {
+  if (option === 'true') return t(lang, 'common.yes');
+  if (option === 'false') return t(lang, 'common.no');
+  return t(lang, `facts.${fact}.options.${option}`);
+}
+
+export function rendezvousCard(r: Rendezvous, c: RenderContext): Attachment {
+  const t = (k: string, p?: Record<string, unknown>) => c.t(c.lang, k, p);
+  const when =
+    r.status === 'confirmed' && r.start
+      ? t('rendezvous.on', { date: new Intl.DateTimeFormat(c.lang, { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Brussels' }).format(new Date(r.start)) })
+      : t('rendezvous.provisional');
+  return {
+    contentType: 'application/vnd.microsoft.card.adaptive',
+    content: {
+      type: 'AdaptiveCard',
+      version: '1.3',
+      lang: c.lang,
+      body: [
+        { type: 'TextBlock', text: t('rendezvous.title'), weight: 'Bolder', wrap: true, style: 'heading' },
+        { type: 'TextBlock', text: pickText(r.title, c.lang)?.text, wrap: true },
+        { type: 'FactSet', facts: [{ title: t('rendezvous.where'), value: `${pickText(r.place, c.lang)?.text ?? ''} (${c.communeName(r.commune) ?? ''})` }] },
+        { type: 'TextBlock', text: [when, pickText(r.recurrence, c.lang)?.text].filter(Boolean).join(' '), wrap: true, isSubtle: r.status !== 'confirmed' },
+        { type: 'TextBlock', text: t('card.checked', { date: r.checkedAt }), isSubtle: true, size: 'Small', wrap: true },
+      ],
+    },
+  };
+}
+
+/** Text that points a person to the bassin's Helpdesk, or to "Allô? Aide sociale" when none is known. */
+export function helpdeskLines(c: RenderContext, bassin: BassinId | undefined): string[] {
+  const h = c.helpdesk(bassin);
+  if (h?.phone && bassin) return [c.t(c.lang, 'handoff.helpdesk_contact', { bassin: c.bassinName(bassin), phone: h.phone, hours: formatHours(h.hours, c) })];
+  return [c.t(c.lang, 'handoff.no_helpdesk')];
+}
+
+export function servicesReply(services: RankedService[], remaining: number, intro: string, c: RenderContext, orientation: Record<string, unknown>): Reply {
+  const text = [intro, remaining > 0 ? c.t(c.lang, 'results.more_count', { count: remaining }) : ''].filter(Boolean).join('\n\n');
+  return message(text, c.lang, {
+    attachmentLayout: 'list',
+    attachments: services.map((s) => serviceCard(s, c)),
+    ...(remaining > 0 ? suggested([c.t(c.lang, 'common.more')]) : {}),
+    channelData: { orientation },
+  });
+}
+
+export function orientationData(o: Extract<Output, { kind: 'results' }>, shown: RankedService[], rendezvous: Rendezvous[], c: RenderContext) {
+  return {
+    theme: o.themes[0],
+    themes: o.themes,
+    journey: o.journey,
+    commune: o.commune ? { nis: o.commune, name: c.communeName(o.commune) } : null,
+    bassin: o.bassin ?? null,
+    services: shown.map((r) => ({ id: r.service.id, name: pickText(r.service.name, c.lang)?.text, themes: r.service.themes, proximity: r.proximity })),
+    rendezvous: rendezvous.map((r) => ({ id: r.id, status: r.status, start: r.status === 'confirmed' ? r.start : null, commune: r.commune, bassin: r.bassin })),
+  };
+}
+
+export function renderOutputs(outputs: Output[], c: RenderContext, pageSize = 3): { replies: Reply[]; pending?: Pending } {
+  const replies: Reply[] = [];
+  let pending: Pending | undefined;
+  for (let i = 0; i < outputs.length; i++) {
+    const o = outputs[i];
+    switch (o.kind) {
+      case 'say':
+        replies.push(message(c.t(c.lang, o.key, o.params), c.lang));
+        break;
+      case 'question': {
+        const options = o.spec.kind === 'yesno' ? ['true', 'false'] : (o.options ?? []);
+        const prompt = c.t(c.lang, o.key);
+        const text = o.retry ? `${c.t(c.lang, options.length ? 'common.not_understood' : 'common.not_understood_free')}\n\n${prompt}` : prompt;
+        replies.push(message(text, c.lang, { ...(options.length ? suggested(options.map((x) => optionLabel(c.t, c.lang, o.fact, x))) : {}), inputHint: 'expectingInput', channelData: { question: { slot: o.fact, kind: o.spec.kind, options } } } as Partial<Activity>));
+        break;
+      }
+      case 'results': {
+        const next = outputs[i + 1];
+        const rdv = next?.kind === 'rendezvous' ? next.items : [];
+        if (rdv.length) i++;
+        const limit = pageSize;
+        const shown = o.services.slice(0, limit);
+        const orientation = orientationData(o, shown, rdv, c);
+        const reply = servicesReply(shown, o.total - shown.length, c.t(c.lang, o.intro), c, orientation);
+        if (rdv.length) reply.attachments = [...(reply.attachments ?? []), ...rdv.map((r) => rendezvousCard(r, c))];
+        replies.push(reply);
+        pending = { services: o.services.slice(limit) };
+        break;
+      }
+      case 'rendezvous':
+        replies.push(message(c.t(c.lang, 'rendezvous.title'), c.lang, { attachments: o.items.map((r) => rendezvousCard(r, c)) }));
+        break;
+      case 'nothing_fits':
+        replies.push(
+          message([c.t(c.lang, 'nothing_fits.text'), ...helpdeskLines(c, o.bassin), c.t(c.lang, 'nothing_fits.allo')].filter((x, k, a) => a.indexOf(x) === k).join('\n\n'), c.lang, {
+            channelData: { orientation: { theme: o.themes[0], themes: o.themes, bassin: o.bassin ?? null, services: [], rendezvous: [], unmet: true } },
+          }),
+        );
+        break;
+      case 'handoff':
+        replies.push(message([c.t(c.lang, o.key), ...helpdeskLines(c, undefined)].join('\n\n'), c.lang, { channelData: { handoffRequest: { reason: o.reason } } }));
+        break;
+      case 'end':
+        if (o.key) replies.push(message(c.t(c.lang, o.key), c.lang, suggested([c.t(c.lang, 'common.menu'), c.t(c.lang, 'common.person')])));
+        break;
+    }
+  }
+  return { replies, pending };
+}

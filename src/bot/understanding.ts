@@ -1,0 +1,20 @@
+/** What the bot needs from language understanding (implemented in src/nlu). */
+import type { Lang } from '../catalogue/schema';
+import type { AnswerParser, Facts } from '../engine/types';
+
+export const GLOBAL_INTENTS = ['help', 'restart', 'back', 'human', 'change_language', 'stop', 'forget_me', 'more'] as const;
+export type GlobalIntent = (typeof GLOBAL_INTENTS)[number];
+
+export interface Understanding {
+  /** The language of a short text, when it can tell. */
+  detectLanguage(text: string): { lang: Lang; confidence: number } | undefined;
+  /** An explicit request for a language ("nederlands", "english please", "عربي"). */
+  languageRequest(text: string): Lang | undefined;
+  /** A global command, recognised in any language at any step. */
+  globalIntent(text: string, lang: Lang): GlobalIntent | undefined;
+  /** The theme of a free-text message, with confidence 0..1. */
+  theme(text: string, lang: Lang): { theme: string; confidence: number } | undefined;
+  /** Facts found in free text; `ambiguous` lists candidate values where the text could mean several. */
+  extractFacts(text: string, lang: Lang): { facts: Facts; ambiguous: Record<string, string[]> };
+  parseAnswer: AnswerParser;
+}

@@ -1,0 +1,53 @@
+/**
+ * All settings come from environment variables, validated once at start-up.
+ * A wrong value stops the process with a message naming the variable and what is expected.
+ */
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Each variable: schema, default, and the one-line description used in the README table. */
+export const VARIABLES = {
+  PORT: { schema: int(0, 65535), default: '3978', doc: 'HTTP port of the web chat, Direct Line and bot endpoints.' },
+  HOST: { schema: z.string().min(1), default: '127.0.0.1', doc: 'Interface to listen on (use 0.0.0.0 behind a reverse proxy).' },
+  MONGODB_URI: { schema: z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'a mongodb:// or mongodb+srv:// URI').optional(), default: undefined, doc: 'External MongoDB. Unset: an embedded FerretDB (SQLite) is built and started.' },
+  MONGODB_DB: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ or -'), default: 'boussole', doc: 'Database name.' },
+  DATA_DIR: { schema: z.string().min(1), default: '.data', doc: 'Folder for the embedded database files (git-ignored).' },
+  TOOLS_DIR: { schema: z.string().min(1), default: '.tools', doc: 'Folder where the FerretDB binary is built and cached (git-ignored).' },
+  FERRETDB_BIN: { schema: z.string().min(1).optional(), default: undefined, doc: 'Use this FerretDB binary instead of building one.' },
+  BOT_AUTH: { schema: z.enum(['jwt', 'local']).optional(), default: undefined, doc: '`local` turns Bot Framework JWT validation off on /api/messages (local development only). With MICROSOFT_APP_ID set, JWT is always on.' },
+  MICROSOFT_APP_ID: { schema: z.string().optional(), default: undefined, doc: 'Bot Framework app id (Azure Bot registration).' },
+  MICROSOFT_APP_PASSWORD: { schema: z.string().optional(), default: undefined, doc: 'Bot Framework app secret.' },
+  MICROSOFT_APP_TENANT_ID: { schema: z.string().optional(), default: undefined, doc: 'Tenant of a single-tenant app.' },
+  MICROSOFT_APP_TYPE: { schema: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(), default: undefined, doc: 'Bot Framework app type.' },
+  DIRECTLINE_TOKEN_TTL_SECONDS: { schema: int(60, 86400), default: '1800', doc: 'Lifetime of a web chat Direct Line token.' },
+  CONVERSATION_RETENTION_HOURS: { schema: int(1, 24 * 365), default: '168', doc: 'Conversation state and web chat activities are erased this long after the last message.' },
+  MAX_MESSAGE_CHARS: { schema: int(50, 10000), default: '1000', doc: 'Longest message text accepted from a person.' },
+  LOG_LEVEL: { schema: z.enum(['debug', 'info', 'warn', 'error']), default: 'info', doc: 'Log level. Logs never contain message text.' },
+  CATALOGUE_AUTO_IMPORT: { schema: bool, default: 'true', doc: 'Import `data/` into an empty catalogue at start-up.' },
+} as const;
+
+type Vars = typeof VARIABLES;
+export type Config = { [K in keyof Vars]: z.output<Vars[K]['schema']> } & { botAuth: 'jwt' | 'local' | 'disabled' };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(VARIABLES)) {
+    const raw = env[name] === '' ? undefined : env[name];
+    const value = raw ?? spec.default;
+    const parsed = (spec.schema as z.ZodType).safeParse(value);
+    if (parsed.success) out[name] = parsed.data;
+    else problems.push(`${name}=${JSON.stringify(raw)} is invalid: expected ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  const cfg = out as Config;
+  if (cfg.MICROSOFT_APP_ID) {
+    if (cfg.BOT_AUTH === 'local') throw new ConfigError('Invalid configuration:\n  BOT_AUTH=local cannot be combined with MICROSOFT_APP_ID: JWT validation is always on when an app id is configured.');
+    cfg.botAuth = 'jwt';
+  } else cfg.botAuth = cfg.BOT_AUTH === 'local' ? 'local' : 'disabled';
+  return cfg;
+}

@@ -1,0 +1,93 @@
+/**
+ * The one generic interpreter: walks any journey from a node until it needs an answer or ends.
+ * Pure over its inputs: state in, state and outputs out; all I/O goes through EnginePorts.
+ */
+import type { Lang } from '../catalogue/schema';
+import './nodes';
+import { nodeType, type Next } from './registry';
+import type { AnswerParser, EnginePorts, EngineState, FactRegistry, Facts, Graph, Output, StepResult } from './types';
+
+/** Upper bound on nodes executed in one step: a guard against a loop the validator missed. */
+const MAX_STEPS = 200;
+
+export class Engine {
+  constructor(
+    private readonly graphs: Map<string, Graph>,
+    private readonly facts: FactRegistry,
+    private readonly ports: EnginePorts,
+    private readonly parse: AnswerParser,
+  ) {}
+
+  hasJourney(id: string): boolean {
+    return this.graphs.has(id);
+  }
+
+  /** Starts a journey from its first node with the facts already known. */
+  async start(journey: string, facts: Facts, lang: Lang): Promise<StepResult> {
+    const g = this.graph(journey);
+    return this.walk({ journey, node: g.start, facts: { ...facts }, trail: [], misses: 0 }, lang);
+  }
+
+  /** Goes on from where the state waits, e.g. after new facts were added from free text. */
+  async resume(state: EngineState, lang: Lang): Promise<StepResult> {
+    if (state.node === null) return { state, outputs: [] };
+    return this.walk({ ...state, facts: { ...state.facts } }, lang);
+  }
+
+  /** Takes a free-text or button answer to the question the state waits on. */
+  async answer(state: EngineState, text: string, lang: Lang): Promise<StepResult> {
+    const node = state.node === null ? undefined : this.graph(state.journey).nodes[state.node];
+    if (!node || node.type !== 'ask') return { state, outputs: [] };
+    const fact = String(node.fact);
+    const spec = this.facts[fact];
+    const parsed = this.parse(text, fact, spec, lang);
+    if (!parsed.ok) {
+      const next: EngineState = { ...state, misses: state.misses + 1 };
+      const res = await this.walk(next, lang);
+      return { ...res, misunderstood: true };
+    }
+    const facts = { ...state.facts, ...(parsed.extra ?? {}), [fact]: parsed.value };
+    return this.walk({ ...state, facts, misses: 0 }, lang);
+  }
+
+  /** Goes back to the previous question, forgetting its answer. */
+  async back(state: EngineState, lang: Lang): Promise<StepResult> {
+    const trail = [...state.trail];
+    while (trail.length) {
+      const step = trail.pop()!;
+      const node = this.graphs.get(step.journey)?.nodes[step.node];
+      if (node?.type === 'ask' && step.node !== state.node) {
+        const facts = { ...state.facts };
+        delete facts[String(node.fact)];
+        return this.walk({ journey: step.journey, node: step.node, facts, trail, misses: 0 }, lang);
+      }
+    }
+    return this.walk({ ...state, misses: 0 }, lang);
+  }
+
+  private graph(id: string): Graph {
+    const g = this.graphs.get(id);
+    if (!g) throw new Error(`unknown journey ${id}`);
+    return g;
+  }
+
+  private async walk(initial: EngineState, lang: Lang): Promise<StepResult> {
+    const outputs: Output[] = [];
+    let state = initial;
+    for (let i = 0; i < MAX_STEPS; i++) {
+      if (state.node === null) return { state, outputs };
+      const graph = this.graph(state.journey);
+      const node = graph.nodes[state.node];
+      const type = node && nodeType(node.type);
+      if (!node || !type) throw new Error(`journey ${state.journey}: node ${state.node} is missing`);
+      const nodeId = state.node;
+      const next: Next = await type.execute(node, { graph, nodeId, state, facts: this.facts, ports: this.ports, language: lang, emit: (o) => outputs.push(o) });
+      const trail = state.trail[state.trail.length - 1]?.node === nodeId ? state.trail : [...state.trail, { journey: state.journey, node: nodeId }];
+      if ('wait' in next) return { state: { ...state, trail }, outputs };
+      if ('stop' in next) return { state: { ...state, trail, node: null, misses: 0 }, outputs };
+      if ('journey' in next) state = { ...state, trail, journey: next.journey, node: this.graph(next.journey).start, misses: 0 };
+      else state = { ...state, trail, node: next.goto, misses: 0 };
+    }
+    throw new Error(`journey ${initial.journey}: more than ${MAX_STEPS} nodes in one step (a loop?)`);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * `ask` — asks for one fact, unless it is already known (then it goes straight on).
+ *
+ *   { "type": "ask", "fact": "housing_situation", "prompt": "logement.ask.situation",
+ *     "options": ["no_roof", "eviction"], "next": "route" }
+ *
+ * `options` narrows a choice fact's options (default: all of them, as in dialogs/facts.json).
+ * The answer is parsed by the NLU according to the fact's kind (choice, yesno, number, commune,
+ * date, text); an answer not understood re-asks the question.
+ */
+import { z } from 'zod';
+import { registerNodeType } from '../registry';
+import type { NodeBase } from '../types';
+
+export interface AskNode extends NodeBase {
+  type: 'ask';
+  fact: string;
+  prompt: string;
+  options?: string[];
+  next: string;
+}
+
+export const askNode = {
+  type: 'ask',
+  doc: 'Asks for one fact unless it is already known.',
+  terminal: false,
+  schema: z.object({ type: z.literal('ask'), note: z.string().optional(), fact: z.string().min(1), prompt: z.string().min(1), options: z.array(z.string()).min(1).optional(), next: z.string().min(1) }).strict(),
+  refs: (n: AskNode) => ({ facts: [n.fact], localeKeys: [n.prompt], nodes: [n.next], factOptions: (n.options ?? []).map((o) => ({ fact: n.fact, option: o })) }),
+  successors: (n: AskNode) => [n.next],
+  describe: (n: AskNode) => ({ label: `ask ${n.fact}${n.options ? `: ${n.options.join(' / ')}` : ''}`, shape: 'rect' as const }),
+  async execute(n: AskNode, ctx: import('../registry').ExecContext) {
+    if (ctx.state.facts[n.fact] !== undefined) return { goto: n.next };
+    const spec = ctx.facts[n.fact];
+    ctx.emit({ kind: 'question', fact: n.fact, key: n.prompt, spec, options: n.options ?? spec.options, retry: ctx.state.misses > 0 });
+    return { wait: true as const };
+  },
+};
+registerNodeType<AskNode>(askNode);

@@ -1,0 +1,58 @@
+/**
+ * Node types register themselves here (one file each under nodes/). The interpreter and the
+ * validator only talk to this registry, so adding a node type touches no other engine file.
+ */
+import type { z } from 'zod';
+import type { EnginePorts, EngineState, FactRegistry, Graph, NodeBase, Output, Refs } from './types';
+
+export interface ExecContext {
+  graph: Graph;
+  nodeId: string;
+  state: EngineState;
+  facts: FactRegistry;
+  ports: EnginePorts;
+  language: import('../catalogue/schema').Lang;
+  emit(o: Output): void;
+}
+
+/** What executing a node decided: go on to a node, wait for an answer here, jump, or stop. */
+export type Next =
+  | { goto: string }
+  | { wait: true }
+  | { journey: string }
+  | { stop: true };
+
+export interface NodeType<N extends NodeBase = NodeBase> {
+  type: string;
+  /** Zod schema of the node's JSON shape (also published as JSON Schema). */
+  schema: z.ZodType<N>;
+  /** One-line description for the schema and the docs. */
+  doc: string;
+  /** Ends a path (a journey's leaves must be terminal). */
+  terminal: boolean;
+  refs(node: N): Partial<Refs>;
+  /** Nodes this one can lead to, for reachability and loop checks. */
+  successors(node: N): string[];
+  execute(node: N, ctx: ExecContext): Promise<Next>;
+  /** Mermaid label and shape, for the diagrams. */
+  describe(node: N): { label: string; shape: 'rect' | 'diamond' | 'round' | 'stadium' | 'hex' };
+}
+
+const types = new Map<string, NodeType>();
+
+export function registerNodeType<N extends NodeBase>(t: NodeType<N>): void {
+  if (types.has(t.type)) throw new Error(`node type ${t.type} registered twice`);
+  types.set(t.type, t as unknown as NodeType);
+}
+
+export function nodeType(type: string): NodeType | undefined {
+  return types.get(type);
+}
+
+export function allNodeTypes(): NodeType[] {
+  return [...types.values()];
+}
+
+export function emptyRefs(): Refs {
+  return { localeKeys: [], facts: [], factOptions: [], themes: [], nodes: [], journeys: [], tags: [] };
+}
