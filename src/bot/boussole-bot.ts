@@ -1,0 +1,67 @@
+/**
+ * The Bot Framework bot: runs the root dialog on every activity and persists conversation and user
+ * state. Channel adapters (CloudAdapter, our Direct Line) call `run`; they know nothing else.
+ */
+import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder-core';
+import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import type { Lang } from '../catalogue/schema';
+import { isLang } from '../i18n/i18n';
+import { ROOT_DIALOG, type BoussoleDialog } from './boussole-dialog';
+
+const FORGET = Symbol('boussole.forget');
+
+export interface Profile {
+  language?: Lang;
+}
+
+export class BoussoleBot extends ActivityHandler {
+  private readonly profile: StatePropertyAccessor<Profile>;
+
+  constructor(
+    private readonly conversationState: ConversationState,
+    private readonly userState: UserState,
+    dialog: BoussoleDialog,
+    /** Erases what other stores hold about a conversation (e.g. the web chat's activity log). */
+    private readonly eraseElsewhere: (ctx: TurnContext) => Promise<void> = async () => undefined,
+  ) {
+    super();
+    this.profile = userState.createProperty<Profile>('profile');
+    const dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogState'));
+    dialogs.add(dialog);
+    this.onTurn(async (ctx, next) => {
+      const dc = await dialogs.createContext(ctx);
+      const result = await dc.continueDialog();
+      if (result.status === DialogTurnStatus.empty) await dc.beginDialog(ROOT_DIALOG);
+      await next();
+    });
+  }
+
+  async rememberedLanguage(ctx: TurnContext): Promise<Lang | undefined> {
+    const p = await this.profile.get(ctx, {});
+    return isLang(p.language) ? p.language : undefined;
+  }
+
+  async rememberLanguage(ctx: TurnContext, lang: Lang): Promise<void> {
+    await this.profile.set(ctx, { language: lang });
+  }
+
+  /**
+   * Erases other stores now (before the confirmation is sent, so the confirmation survives) and
+   * marks the turn so that the bot's own state is deleted instead of saved when it ends.
+   */
+  async forget(ctx: TurnContext): Promise<void> {
+    await this.eraseElsewhere(ctx);
+    ctx.turnState.set(FORGET, true);
+  }
+
+  override async run(ctx: TurnContext): Promise<void> {
+    await super.run(ctx);
+    if (ctx.turnState.get(FORGET)) {
+      await this.conversationState.delete(ctx);
+      await this.userState.delete(ctx);
+      return;
+    }
+    await this.conversationState.saveChanges(ctx, false);
+    await this.userState.saveChanges(ctx, false);
+  }
+}

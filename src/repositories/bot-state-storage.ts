@@ -1,0 +1,67 @@
+/**
+ * Bot Framework `Storage` over MongoDB, so any instance can serve any turn.
+ * Values are stored as JSON text: state holds keys MongoDB rejects (`$…`, dotted) and, being text,
+ * nothing a person typed can ever be read as a query operator. Optimistic concurrency by eTag.
+ * Every write pushes `expiresAt` forward; expired state is erased (TTL index and purgeExpired).
+ */
+import crypto from 'node:crypto';
+import type { Storage, StoreItems } from 'botbuilder-core';
+import type { Collection, Db } from 'mongodb';
+import { ensureExpiryIndex } from './expiry';
+
+interface StateDoc {
+  _id: string;
+  data: string;
+  eTag: string;
+  expiresAt: Date;
+}
+
+export class MongoBotStorage implements Storage {
+  private readonly col: Collection<StateDoc>;
+  constructor(db: Db, private readonly retentionMs: number, collection = 'bot_state') {
+    this.col = db.collection<StateDoc>(collection);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await ensureExpiryIndex(this.col);
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    if (!keys.length) return {};
+    const docs = await this.col.find({ _id: { $in: keys.map(String) }, expiresAt: { $gt: new Date() } }).toArray();
+    const out: StoreItems = {};
+    for (const d of docs) out[d._id] = { ...(JSON.parse(d.data) as object), eTag: d.eTag };
+    return out;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    for (const [key, value] of Object.entries(changes)) {
+      const { eTag, ...rest } = (value ?? {}) as { eTag?: string };
+      const next: StateDoc = { _id: String(key), data: JSON.stringify(rest), eTag: crypto.randomUUID(), expiresAt: new Date(Date.now() + this.retentionMs) };
+      if (!eTag || eTag === '*') {
+        await this.col.replaceOne({ _id: next._id }, next, { upsert: true });
+        continue;
+      }
+      const res = await this.col.replaceOne({ _id: next._id, eTag: String(eTag) }, next);
+      if (res.matchedCount === 0) {
+        const exists = await this.col.countDocuments({ _id: next._id });
+        if (exists) throw new Error(`Storage: eTag conflict for key ${key}`);
+        await this.col.insertOne(next);
+      }
+    }
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    if (keys.length) await this.col.deleteMany({ _id: { $in: keys.map(String) } });
+  }
+
+  /** Deletes every key that starts with a prefix (a conversation's or a user's state). */
+  async deletePrefix(prefix: string): Promise<number> {
+    const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return (await this.col.deleteMany({ _id: { $regex: `^${escaped}` } })).deletedCount;
+  }
+
+  async purgeExpired(now = new Date()): Promise<number> {
+    return (await this.col.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * Web chat conversations and their activity log (the Direct Line channel's memory), in MongoDB.
+ *
+ * Activities are stored as a JSON string: bot replies may hold keys MongoDB refuses (`$schema` in an
+ * Adaptive Card, dotted keys), and a string is never interpreted as an operator.
+ *
+ * Sequence numbers (the Direct Line watermark) are claimed by inserting `_id = <conversationId>|<seq>`:
+ * the unique `_id` is the arbiter, so two server instances never share a number and a number is visible
+ * only once its activity is, which keeps watermarks gap-free. A counter updated with `$inc` is NOT safe
+ * here: FerretDB v1 on SQLite loses concurrent `$inc` updates (measured: 200 concurrent increments → 6).
+ *
+ * "Forget my data" erases the activities but keeps the (content-free) conversation record and its
+ * sequence floor, so the bot's confirmation is still delivered above the client's watermark.
+ *
+ * Expiry: every write moves `expiresAt` of the whole conversation to now + retention. A TTL index is
+ * created where the server supports it (MongoDB); FerretDB v1 refuses `expireAfterSeconds`
+ * ("not implemented yet"), so `purgeExpired()` must also run on a timer.
+ */
+import type { Collection, Db } from 'mongodb';
+
+export interface DirectLineConversation {
+  id: string;
+  userId: string;
+  locale?: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface StoredActivity {
+  seq: number;
+  /** The activity as written by the channel, without its `id` (derived from the sequence number). */
+  activity: Record<string, unknown>;
+}
+
+export interface IndexReport {
+  /** True when the database enforces expiry itself (TTL index); false: rely on purgeExpired(). */
+  ttl: boolean;
+}
+
+export interface PurgeResult {
+  conversations: number;
+  activities: number;
+}
+
+/** What the Direct Line channel needs from storage. */
+export interface DirectLineStore {
+  ensureIndexes(): Promise<IndexReport>;
+  /** Creates the conversation, or returns the live one with that id (`created: false`). */
+  createConversation(input: { id: string; userId: string; locale?: string }): Promise<{ created: boolean; conversation: DirectLineConversation }>;
+  /** The conversation, or null when unknown, erased or expired. */
+  getConversation(id: string): Promise<DirectLineConversation | null>;
+  /** Appends in order; returns the sequence numbers, or null when the conversation is gone. */
+  appendActivities(conversationId: string, activities: Record<string, unknown>[]): Promise<number[] | null>;
+  /** Activities with seq > afterSeq, oldest first, at most `limit`. */
+  listActivities(conversationId: string, afterSeq: number, limit: number): Promise<StoredActivity[]>;
+  /**
+   * "Forget my data": erases every activity of the conversation. The conversation itself stays open
+   * (it holds ids, locale and dates only) so the bot can confirm; `{ end: true }` deletes it too.
+   * True when something was erased.
+   */
+  eraseConversation(conversationId: string, opts?: { end?: boolean }): Promise<boolean>;
+  purgeExpired(now?: Date): Promise<PurgeResult>;
+}
+
+interface ConversationDoc {
+  _id: string;
+  userId: string;
+  locale?: string;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Highest sequence number erased: numbering continues above it. */
+  seqFloor?: number;
+}
+
+interface ActivityDoc {
+  _id: string;
+  conversationId: string;
+  seq: number;
+  json: string;
+  storedAt: Date;
+  expiresAt: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+const NOT_IMPLEMENTED = 238;
+const MAX_CLAIM_ATTEMPTS = 50;
+
+export const DIRECTLINE_COLLECTIONS = { conversations: 'directline_conversations', activities: 'directline_activities' } as const;
+
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === DUPLICATE_KEY;
+}
+
+function toConversation(doc: ConversationDoc): DirectLineConversation {
+  const c: DirectLineConversation = { id: doc._id, userId: doc.userId, createdAt: doc.createdAt, expiresAt: doc.expiresAt };
+  if (doc.locale) c.locale = doc.locale;
+  return c;
+}
+
+export class DirectLineRepository implements DirectLineStore {
+  private readonly conversations: Collection<ConversationDoc>;
+  private readonly activities: Collection<ActivityDoc>;
+  private readonly retentionMs: number;
+  private readonly now: () => Date;
+  /** Appends of one conversation in this process run one after the other (no self-contention). */
+  private readonly appendQueues = new Map<string, Promise<unknown>>();
+
+  constructor(db: Db, opts: { retentionMs: number; now?: () => Date }) {
+    this.conversations = db.collection<ConversationDoc>(DIRECTLINE_COLLECTIONS.conversations);
+    this.activities = db.collection<ActivityDoc>(DIRECTLINE_COLLECTIONS.activities);
+    this.retentionMs = opts.retentionMs;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  async ensureIndexes(): Promise<IndexReport> {
+    await this.activities.createIndex({ conversationId: 1, seq: 1 }, { name: 'conversation_seq' });
+    let ttl = true;
+    for (const col of [this.conversations, this.activities] as unknown as Collection<{ expiresAt: Date }>[]) {
+      try {
+        await col.createIndex({ expiresAt: 1 }, { name: 'expiresAt_ttl', expireAfterSeconds: 0 });
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== NOT_IMPLEMENTED) throw err;
+        ttl = false;
+        await col.createIndex({ expiresAt: 1 }, { name: 'expiresAt' });
+      }
+    }
+    return { ttl };
+  }
+
+  async createConversation(input: { id: string; userId: string; locale?: string }): Promise<{ created: boolean; conversation: DirectLineConversation }> {
+    const now = this.now();
+    const doc: ConversationDoc = { _id: input.id, userId: input.userId, createdAt: now, expiresAt: this.expiry(now) };
+    if (input.locale) doc.locale = input.locale;
+    // An expired conversation not purged yet must not block (or be revived with old activities).
+    await this.purgeConversationIfExpired(input.id, now);
+    try {
+      await this.conversations.insertOne(doc);
+      return { created: true, conversation: toConversation(doc) };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const existing = await this.getConversation(input.id);
+      if (!existing) throw err;
+      return { created: false, conversation: existing };
+    }
+  }
+
+  async getConversation(id: string): Promise<DirectLineConversation | null> {
+    const doc = await this.conversations.findOne({ _id: id, expiresAt: { $gt: this.now() } });
+    return doc ? toConversation(doc) : null;
+  }
+
+  appendActivities(conversationId: string, activities: Record<string, unknown>[]): Promise<number[] | null> {
+    const previous = this.appendQueues.get(conversationId) ?? Promise.resolve();
+    const run = previous.then(() => this.appendNow(conversationId, activities));
+    const settled = run.catch(() => undefined);
+    this.appendQueues.set(conversationId, settled);
+    void settled.then(() => {
+      if (this.appendQueues.get(conversationId) === settled) this.appendQueues.delete(conversationId);
+    });
+    return run;
+  }
+
+  private async appendNow(conversationId: string, activities: Record<string, unknown>[]): Promise<number[] | null> {
+    if (!(await this.getConversation(conversationId))) return null;
+    const now = this.now();
+    const expiresAt = this.expiry(now);
+    const seqs: number[] = [];
+    let next = (await this.lastSeq(conversationId)) + 1;
+    for (const activity of activities) {
+      const json = JSON.stringify(activity);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.activities.insertOne({ _id: `${conversationId}|${next}`, conversationId, seq: next, json, storedAt: now, expiresAt });
+          break;
+        } catch (err) {
+          // Another writer (another server instance) took this number: continue after its last one.
+          if (!isDuplicateKey(err) || attempt >= MAX_CLAIM_ATTEMPTS) throw err;
+          next = Math.max(next, await this.lastSeq(conversationId)) + 1;
+        }
+      }
+      seqs.push(next);
+      next += 1;
+    }
+    await this.conversations.updateOne({ _id: conversationId }, { $set: { expiresAt } });
+    await this.activities.updateMany({ conversationId, expiresAt: { $lt: expiresAt } }, { $set: { expiresAt } });
+    // Erased while we were writing: do not leave orphans behind.
+    if (!(await this.conversations.findOne({ _id: conversationId }, { projection: { _id: 1 } }))) {
+      await this.activities.deleteMany({ conversationId });
+      return null;
+    }
+    return seqs;
+  }
+
+  async listActivities(conversationId: string, afterSeq: number, limit: number): Promise<StoredActivity[]> {
+    const docs = await this.activities.find({ conversationId, seq: { $gt: afterSeq } }).sort({ seq: 1 }).limit(limit).toArray();
+    const out: StoredActivity[] = [];
+    for (const d of docs) {
+      try {
+        out.push({ seq: d.seq, activity: JSON.parse(d.json) as Record<string, unknown> });
+      } catch {
+        // A damaged record is skipped rather than breaking the whole poll.
+      }
+    }
+    return out;
+  }
+
+  async eraseConversation(conversationId: string, opts: { end?: boolean } = {}): Promise<boolean> {
+    if (opts.end) {
+      const ended = (await this.conversations.deleteOne({ _id: conversationId })).deletedCount;
+      const erased = (await this.activities.deleteMany({ conversationId })).deletedCount;
+      return ended + erased > 0;
+    }
+    // Floor first, then delete up to it: a reply claimed meanwhile keeps a number above the floor.
+    const last = await this.lastActivitySeq(conversationId);
+    if (last === 0) return false;
+    await this.conversations.updateOne({ _id: conversationId, $or: [{ seqFloor: { $exists: false } }, { seqFloor: { $lt: last } }] }, { $set: { seqFloor: last } });
+    return (await this.activities.deleteMany({ conversationId, seq: { $lte: last } })).deletedCount > 0;
+  }
+
+  async purgeExpired(now: Date = this.now()): Promise<PurgeResult> {
+    const expired = await this.conversations.find({ expiresAt: { $lte: now } }, { projection: { _id: 1 } }).toArray();
+    const ids = expired.map((d) => d._id);
+    const conversations = ids.length ? (await this.conversations.deleteMany({ _id: { $in: ids }, expiresAt: { $lte: now } })).deletedCount : 0;
+    // Activities expire with their conversation (same expiresAt); orphans expire on their own date.
+    const activities = (await this.activities.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+    return { conversations, activities };
+  }
+
+  private async purgeConversationIfExpired(id: string, now: Date): Promise<void> {
+    const stale = await this.conversations.deleteOne({ _id: id, expiresAt: { $lte: now } });
+    if (stale.deletedCount) await this.activities.deleteMany({ conversationId: id });
+  }
+
+  /** The last number in use: activities first, then the erasure floor (see eraseConversation's order). */
+  private async lastSeq(conversationId: string): Promise<number> {
+    const last = await this.lastActivitySeq(conversationId);
+    const conv = await this.conversations.findOne({ _id: conversationId }, { projection: { seqFloor: 1 } });
+    return Math.max(last, conv?.seqFloor ?? 0);
+  }
+
+  private async lastActivitySeq(conversationId: string): Promise<number> {
+    const last = await this.activities.find({ conversationId }, { projection: { seq: 1 } }).sort({ seq: -1 }).limit(1).next();
+    return last ? last.seq : 0;
+  }
+
+  private expiry(now: Date): Date {
+    return new Date(now.getTime() + this.retentionMs);
+  }
+}

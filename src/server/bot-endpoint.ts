@@ -1,0 +1,53 @@
+/**
+ * `POST /api/messages`: the Bot Framework channel endpoint (Azure Bot Service, Emulator, …).
+ * JWT validation is on whenever an app id is configured; off only in explicit local mode.
+ * Activities are validated before CloudAdapter sees them (it answers 500 on some malformed ones).
+ */
+import express, { type Router } from 'express';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import type { Config } from '../config/config';
+import type { Logger } from '../logging/logger';
+import { sendError } from './errors';
+
+const account = z.object({ id: z.string().min(1).max(256) }).passthrough();
+const incomingActivity = z
+  .object({
+    type: z.string().min(1).max(64),
+    id: z.string().max(256).optional(),
+    channelId: z.string().min(1).max(64),
+    serviceUrl: z.string().url().max(2048),
+    from: account,
+    recipient: account,
+    conversation: account,
+    text: z.string().optional(),
+    locale: z.string().max(20).optional(),
+  })
+  .passthrough();
+
+export function createCloudAdapter(cfg: Config, log: Logger): CloudAdapter {
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: cfg.MICROSOFT_APP_ID ?? '',
+    MicrosoftAppPassword: cfg.MICROSOFT_APP_PASSWORD ?? '',
+    MicrosoftAppType: cfg.MICROSOFT_APP_TYPE ?? (cfg.MICROSOFT_APP_ID ? 'MultiTenant' : ''),
+    MicrosoftAppTenantId: cfg.MICROSOFT_APP_TENANT_ID ?? '',
+  } as ConfigurationBotFrameworkAuthenticationOptions);
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (ctx: TurnContext, err: Error) => {
+    log.error('bot.turn_error', { channel: ctx.activity.channelId, error: err });
+  };
+  return adapter;
+}
+
+export function botEndpoint(opts: { cfg: Config; adapter: CloudAdapter; bot: { run(ctx: TurnContext): Promise<void> }; track: <T>(p: Promise<T>) => Promise<T> }): Router {
+  const router = express.Router();
+  router.post('/api/messages', express.json({ limit: '64kb' }), async (req, res) => {
+    if (opts.cfg.botAuth === 'disabled') return sendError(res, 503, 'channel_disabled', 'The Bot Framework channel is off: set MICROSOFT_APP_ID (or BOT_AUTH=local for local development).');
+    const max = opts.cfg.MAX_MESSAGE_CHARS;
+    const parsed = incomingActivity.safeParse(req.body);
+    if (!parsed.success) return sendError(res, 400, 'invalid_activity', `Invalid activity: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (typeof parsed.data.text === 'string' && parsed.data.text.length > max) return sendError(res, 413, 'text_too_long', `Message text is limited to ${max} characters.`);
+    await opts.track(opts.adapter.process(req, res, (ctx) => opts.bot.run(ctx)));
+  });
+  return router;
+}

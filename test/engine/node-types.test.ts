@@ -1,0 +1,159 @@
+/**
+ * Table-driven tests per node type: a tiny journey around the node, what it emits and where the
+ * walk goes. The catalogue is a small in-memory seed.
+ */
+import { Engine } from '../../src/engine/interpreter';
+import { loadGraphs } from '../../src/engine/graph-loader';
+import { nodeType } from '../../src/engine/registry';
+import type { AnswerParser, EnginePorts, FactRegistry, Graph, Output } from '../../src/engine/types';
+import { memoryPorts } from '../../src/catalogue/memory-catalogue';
+import { loadSeed } from '../../src/catalogue/seed';
+
+const facts: FactRegistry = loadGraphs().facts;
+const seed = loadSeed();
+const NOW = new Date('2026-11-23T10:00:00+01:00'); // a Monday morning in Brussels
+
+/** Accepts option ids, "yes"/"no" and digits — enough to drive the engine in these tests. */
+const parse: AnswerParser = (text, _fact, spec) => {
+  if (spec.kind === 'yesno') return text === 'yes' ? { ok: true, value: true } : text === 'no' ? { ok: true, value: false } : { ok: false, reason: 'no_match' };
+  if (spec.kind === 'number') return /^\d+$/.test(text) ? { ok: true, value: Number(text) } : { ok: false, reason: 'no_match' };
+  if (spec.kind === 'choice') return spec.options?.includes(text) ? { ok: true, value: text } : { ok: false, reason: 'no_match' };
+  return { ok: true, value: text };
+};
+
+function journey(nodes: Graph['nodes'], start = 'a'): Map<string, Graph> {
+  return new Map([['t', { id: 't', title: 'main.title', start, nodes }], ['other', { id: 'other', title: 'main.title', start: 'x', nodes: { x: { type: 'end', text: 'common.end' } } }]]);
+}
+
+function engine(nodes: Graph['nodes'], ports: EnginePorts = memoryPorts(seed, () => NOW)): Engine {
+  return new Engine(journey(nodes), facts, ports, parse);
+}
+
+const kinds = (o: Output[]) => o.map((x) => x.kind);
+
+describe('ask', () => {
+  const nodes = { a: { type: 'ask', fact: 'housing_situation', prompt: 'logement.ask_situation', next: 'b' }, b: { type: 'end' } };
+  test.each([
+    ['asks when the fact is unknown', {}, ['question'], 'a'],
+    ['skips when the fact is known', { housing_situation: 'eviction' }, ['end'], null],
+  ])('%s', async (_n, known, outputs, waitingAt) => {
+    const r = await engine(nodes).start('t', known, 'fr');
+    expect(kinds(r.outputs)).toEqual(outputs);
+    expect(r.state.node).toBe(waitingAt);
+  });
+  test.each([
+    ['a valid answer moves on', 'no_roof', false, null, 0],
+    ['an invalid answer asks again, marked as a retry', 'zzz', true, 'a', 1],
+  ])('%s', async (_n, answer, misunderstood, node, misses) => {
+    const e = engine(nodes);
+    const first = await e.start('t', {}, 'fr');
+    const r = await e.answer(first.state, answer, 'fr');
+    expect(Boolean(r.misunderstood)).toBe(misunderstood);
+    expect(r.state.node).toBe(node);
+    expect(r.state.misses).toBe(misses);
+    if (misunderstood) expect(r.outputs[0]).toMatchObject({ kind: 'question', retry: true, options: ['no_roof', 'eviction', 'unhealthy', 'looking', 'deposit'] });
+  });
+  test('options narrow a choice fact', async () => {
+    const r = await engine({ a: { ...nodes.a, options: ['no_roof', 'eviction'] }, b: { type: 'end' } }).start('t', {}, 'fr');
+    expect(r.outputs[0]).toMatchObject({ kind: 'question', fact: 'housing_situation', options: ['no_roof', 'eviction'] });
+  });
+});
+
+describe('branch', () => {
+  const nodes = {
+    a: {
+      type: 'branch',
+      rules: [
+        { when: { fact: 'age', op: 'lt', value: 18 }, next: 'young' },
+        { when: { fact: 'age', op: 'lt', value: 65 }, next: 'adult' },
+      ],
+      default: 'other',
+    },
+    young: { type: 'end', text: 'common.end' },
+    adult: { type: 'message', text: 'main.title', next: 'other' },
+    other: { type: 'end' },
+  };
+  test.each([
+    ['first matching rule wins', { age: 10 }, 'young'],
+    ['next rule', { age: 40 }, 'adult'],
+    ['default when none holds', { age: 80 }, 'other'],
+    ['default when the fact is unknown', {}, 'other'],
+  ])('%s', async (_n, known, via) => {
+    const r = await engine(nodes).start('t', known, 'fr');
+    expect(r.state.trail.map((s) => s.node)).toContain(via);
+  });
+});
+
+describe('message and end', () => {
+  test.each([
+    ['message says its key then goes on', { a: { type: 'message', text: 'logement.say_no_roof', next: 'b' }, b: { type: 'end' } }, [{ kind: 'say', key: 'logement.say_no_roof' }, { kind: 'end' }]],
+    ['end with a closing text', { a: { type: 'end', text: 'common.end' } }, [{ kind: 'end', key: 'common.end' }]],
+    ['end without text', { a: { type: 'end' } }, [{ kind: 'end' }]],
+  ])('%s', async (_n, nodes, outputs) => {
+    const r = await engine(nodes).start('t', {}, 'fr');
+    expect(r.outputs).toMatchObject(outputs);
+    expect(r.state.node).toBeNull();
+  });
+});
+
+describe('handoff', () => {
+  test('emits a handoff with its reason and stops', async () => {
+    const r = await engine({ a: { type: 'handoff', reason: 'complex_case', text: 'main.other_need' } }).start('t', {}, 'fr');
+    expect(r.outputs).toEqual([{ kind: 'handoff', reason: 'complex_case', key: 'main.other_need' }]);
+    expect(r.state.node).toBeNull();
+  });
+});
+
+describe('journey', () => {
+  test('continues in another journey, keeping facts', async () => {
+    const r = await engine({ a: { type: 'journey', journey: 'other' } }).start('t', { age: 30 }, 'fr');
+    expect(r.state.journey).toBe('other');
+    expect(r.state.facts.age).toBe(30);
+    expect(r.outputs).toEqual([{ kind: 'end', key: 'common.end' }]);
+  });
+});
+
+describe('recommend', () => {
+  const rec = (extra: Record<string, unknown>) => ({ a: { type: 'recommend', themes: ['logement'], tags: ['no_roof'], apply: [], limit: 3, intro: 'logement.results_no_roof', next: 'b', ...extra }, b: { type: 'end' } });
+  test.each([
+    ['Samusocial first for no roof tonight, Anderlecht (centre-ouest)', rec({}), { commune: '21001' }, 'samusocial-hebergement-urgence', 'centre-ouest'],
+    ['CPAS of the commune first for an eviction in Schaerbeek', rec({ tags: ['eviction', 'cpas'] }), { commune: '21015' }, 'cpas-schaerbeek', 'nord-est'],
+    ['no commune known: region-wide services', rec({}), {}, 'samusocial-hebergement-urgence', undefined],
+  ])('%s', async (_n, nodes, known, firstId, bassin) => {
+    const r = await engine(nodes).start('t', known, 'fr');
+    const results = r.outputs.find((o) => o.kind === 'results');
+    expect(results).toBeDefined();
+    if (results?.kind !== 'results') return;
+    expect(results.services[0].service.id).toBe(firstId);
+    expect(results.bassin).toBe(bassin);
+  });
+  test('eligibility is a hard filter: a 40-year-old gets no breast-screening programme', async () => {
+    const ports = memoryPorts(seed, () => NOW);
+    const nodes = rec({ themes: ['depistage'], tags: ['breast'], apply: ['age', 'sex'] });
+    const r = await engine(nodes, ports).start('t', { age: 40, sex: 'female', commune: '21005' }, 'fr');
+    expect(kinds(r.outputs)).toEqual(['nothing_fits', 'end']);
+    expect(ports.unmet).toEqual([{ journey: 't', node: 'a', themes: ['depistage'], tags: ['breast'], bassin: 'sud-est', facts: { age_band: '40-49', sex: 'female' } }]);
+  });
+});
+
+describe('rendezvous', () => {
+  const nodes = { a: { type: 'rendezvous', themes: ['depistage'], next: 'b' }, b: { type: 'end' } };
+  test.each([
+    ['Sud-Est (Etterbeek): the provisional Rendez-vous of the bassin', { commune: '21005' }, true],
+    ['Nord (Jette): none known', { commune: '21010' }, false],
+    ['no commune: nothing', {}, false],
+  ])('%s', async (_n, known, expectRdv) => {
+    const r = await engine(nodes).start('t', known, 'fr');
+    const rdv = r.outputs.find((o) => o.kind === 'rendezvous');
+    expect(Boolean(rdv)).toBe(expectRdv);
+    if (rdv?.kind === 'rendezvous') for (const item of rdv.items) expect(item.status).toBe('provisional');
+  });
+});
+
+describe('registry', () => {
+  test.each(['ask', 'branch', 'message', 'recommend', 'rendezvous', 'handoff', 'journey', 'end'])('node type %s is registered with a schema, a doc and refs', (type) => {
+    const t = nodeType(type);
+    expect(t).toBeDefined();
+    expect(t!.doc.length).toBeGreaterThan(10);
+  });
+});

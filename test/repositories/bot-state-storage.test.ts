@@ -1,0 +1,50 @@
+import { MongoBotStorage } from '../../src/repositories/bot-state-storage';
+import { openTestDb, type TestDb } from '../support/db';
+
+describe('Bot Framework state in MongoDB', () => {
+  let t: TestDb;
+  let storage: MongoBotStorage;
+  beforeAll(async () => {
+    t = await openTestDb();
+    storage = new MongoBotStorage(t.db, 3600_000);
+    await storage.ensureIndexes();
+  });
+  afterAll(async () => t.close());
+
+  test('writes, reads back with an eTag, and keeps $-keys and operator-looking text as plain data', async () => {
+    const value = { dialogStack: [{ id: 'boussole', state: { $weird: 1, 'a.b': 2, text: '{"$gt": ""}', where: '$where' } }] };
+    await storage.write({ 'directline/conversations/c1/': value });
+    const read = await storage.read(['directline/conversations/c1/', 'missing']);
+    expect(Object.keys(read)).toEqual(['directline/conversations/c1/']);
+    expect(read['directline/conversations/c1/']).toMatchObject(value);
+    expect(typeof read['directline/conversations/c1/'].eTag).toBe('string');
+  });
+
+  test('optimistic concurrency: a stale eTag is refused, the current one accepted', async () => {
+    await storage.write({ k: { n: 1 } });
+    const first = (await storage.read(['k'])).k;
+    await storage.write({ k: { ...first, n: 2 } });
+    await expect(storage.write({ k: { ...first, n: 3 } })).rejects.toThrow(/eTag conflict/);
+    const current = (await storage.read(['k'])).k;
+    expect(current.n).toBe(2);
+    await storage.write({ k: { ...current, n: 4 } });
+    expect((await storage.read(['k'])).k.n).toBe(4);
+  });
+
+  test('a key is a key, never a query: an operator-looking key matches nothing', async () => {
+    expect(await storage.read(['{"$gt":""}', '$where'])).toEqual({});
+  });
+
+  test('expired state is neither read nor kept', async () => {
+    const short = new MongoBotStorage(t.db, -1000, 'bot_state_expiry');
+    await short.write({ old: { n: 1 } });
+    expect(await short.read(['old'])).toEqual({});
+    expect(await short.purgeExpired()).toBe(1);
+  });
+
+  test('deletePrefix erases one conversation and leaves others', async () => {
+    await storage.write({ 'web/conversations/x/': { a: 1 }, 'web/conversations/y/': { a: 2 } });
+    expect(await storage.deletePrefix('web/conversations/x/')).toBe(1);
+    expect(Object.keys(await storage.read(['web/conversations/x/', 'web/conversations/y/']))).toEqual(['web/conversations/y/']);
+  });
+});
