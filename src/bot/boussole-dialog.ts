@@ -27,6 +27,37 @@ export interface Memory {
   /** Consecutive turns not understood. */
   misses: number;
   welcomed: boolean;
+  /** The last exchanges, for a Helpdesk case (sent only with the person's consent); erased with the state. */
+  transcript?: TranscriptEntry[];
+}
+
+export interface TranscriptEntry {
+  from: 'person' | 'bot';
+  text: string;
+  at: string;
+}
+
+/** How much of the conversation is kept for a possible handoff. */
+const TRANSCRIPT_MAX = 40;
+
+/** What a handoff session may read of the conversation. */
+export interface ConversationView {
+  lang: Lang;
+  facts: Facts;
+  journey?: string;
+  bassin?: BassinId;
+  servicesSuggested: string[];
+  transcript: TranscriptEntry[];
+}
+
+/**
+ * A conversation that is in a Helpdesk flow (callback form, live bridge, feedback) is handled by
+ * the session first. `undefined`: not in a session, go on; `[]`: consumed silently (bridged).
+ */
+export interface HandoffSession {
+  intercept(ctx: TurnContext, text: string, view: ConversationView): Promise<Reply[] | undefined>;
+  /** Channel events such as `handoff.status`. */
+  onEvent(ctx: TurnContext, view: ConversationView): Promise<Reply[] | undefined>;
 }
 
 /** A check that may answer a message before anything else (the safety net). */
@@ -54,6 +85,7 @@ export interface DialogDeps {
   retentionDays: number;
   safety?: SafetyCheck;
   handoff?: HandoffStarter;
+  session?: HandoffSession;
   /** Erases everything stored about this conversation (called on "forget me"). */
   forget?: (ctx: TurnContext) => Promise<void>;
   /** Language remembered for this person on this channel. */
@@ -94,15 +126,32 @@ export class BoussoleDialog extends Dialog {
       if (humanJoined && !mem.welcomed) await this.welcome(ctx, mem);
       return Dialog.EndOfTurn;
     }
+    if (a.type === ActivityTypes.Event) {
+      const replies = this.deps.session ? await this.deps.session.onEvent(ctx, this.view(mem)) : undefined;
+      if (replies?.length) await this.send(ctx, replies);
+      return Dialog.EndOfTurn;
+    }
     if (a.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
     const raw = typeof a.value === 'string' ? a.value : typeof a.text === 'string' ? a.text : '';
     const text = raw.replace(/\s+/g, ' ').trim().slice(0, this.deps.maxChars);
     if (!mem.welcomed) await this.welcome(ctx, mem, text);
     if (!text) return Dialog.EndOfTurn;
     const replies = await this.handleText(ctx, mem, text);
+    if (!(mem as Memory & { forgotten?: boolean }).forgotten) this.record(mem, text, replies);
     await this.send(ctx, replies);
     if (mem.engine === null && (mem as Memory & { forgotten?: boolean }).forgotten) return dc.endDialog();
     return Dialog.EndOfTurn;
+  }
+
+  private record(mem: Memory, text: string, replies: Reply[]): void {
+    const at = new Date().toISOString();
+    const entries: TranscriptEntry[] = [{ from: 'person', text, at }, ...replies.filter((r) => typeof r.text === 'string' && r.text).map((r) => ({ from: 'bot' as const, text: String(r.text), at }))];
+    mem.transcript = [...(mem.transcript ?? []), ...entries].slice(-TRANSCRIPT_MAX);
+  }
+
+  private view(mem: Memory): ConversationView {
+    const r = this.handoffRequest(mem, 'view');
+    return { lang: r.lang, facts: r.facts, journey: r.journey, bassin: r.bassin, servicesSuggested: r.servicesSuggested, transcript: mem.transcript ?? [] };
   }
 
   private lang(mem: Memory): Lang {
@@ -149,6 +198,9 @@ export class BoussoleDialog extends Dialog {
 
     const safety = this.deps.safety?.(text, this.lang(mem));
     if (safety?.length) return safety;
+
+    const intercepted = this.deps.session ? await this.deps.session.intercept(ctx, text, this.view(mem)) : undefined;
+    if (intercepted) return intercepted;
 
     const requested = u.languageRequest(text);
     if (requested) {

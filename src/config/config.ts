@@ -25,6 +25,9 @@ export const VARIABLES = {
   CONVERSATION_RETENTION_HOURS: { schema: int(1, 24 * 365), default: '168', doc: 'Conversation state and web chat activities are erased this long after the last message.' },
   MAX_MESSAGE_CHARS: { schema: int(50, 10000), default: '1000', doc: 'Longest message text accepted from a person.' },
   LOG_LEVEL: { schema: z.enum(['debug', 'info', 'warn', 'error']), default: 'info', doc: 'Log level. Logs never contain message text.' },
+  CASE_RETENTION_DAYS: { schema: int(1, 3650), default: '180', doc: 'Helpdesk cases (and their consented transcripts) are erased this long after their last update.' },
+  HELPDESK_SESSION_HOURS: { schema: int(1, 24), default: '8', doc: 'Lifetime of a Helpdesk staff sign-in session.' },
+  COOKIE_SECURE: { schema: bool, default: 'false', doc: 'Mark Helpdesk session cookies Secure (set true behind HTTPS).' },
   CATALOGUE_AUTO_IMPORT: { schema: bool, default: 'true', doc: 'Import `data/` into an empty catalogue at start-up.' },
 } as const;
 
