@@ -1,0 +1,114 @@
+/** The Direct Line activity log on the real test database: sequence, expiry, purge, erasure. */
+import { connectMongo } from '../../src/db/database';
+import { DirectLineRepository, DIRECTLINE_COLLECTIONS } from '../../src/repositories/directline-repository';
+import { openTestDb, type TestDb } from '../support/db';
+
+const HOUR = 3600 * 1000;
+let t: TestDb;
+let clock: Date;
+let repo: DirectLineRepository;
+
+beforeAll(async () => {
+  t = await openTestDb();
+  clock = new Date('2025-03-01T10:00:00Z');
+  repo = new DirectLineRepository(t.db, { retentionMs: 24 * HOUR, now: () => clock });
+  await repo.ensureIndexes();
+});
+afterAll(async () => t.close());
+
+const raw = (name: keyof typeof DIRECTLINE_COLLECTIONS) => t.db.collection(DIRECTLINE_COLLECTIONS[name]);
+const msg = (text: string) => ({ type: 'message', text });
+
+test('ensureIndexes is idempotent and says whether the database enforces expiry (FerretDB v1 does not)', async () => {
+  const build = (await t.db.command({ buildInfo: 1 })) as { ferretdbVersion?: string };
+  const again = await repo.ensureIndexes();
+  expect(again).toEqual({ ttl: build.ferretdbVersion === undefined });
+  const names = (await raw('activities').indexes()).map((i) => i.name);
+  expect(names).toEqual(expect.arrayContaining(['conversation_seq', again.ttl ? 'expiresAt_ttl' : 'expiresAt']));
+});
+
+test('creating a conversation twice returns the first one', async () => {
+  const first = await repo.createConversation({ id: 'conv-create-000000001', userId: 'dl_user0000000000000001', locale: 'nl-NL' });
+  const second = await repo.createConversation({ id: 'conv-create-000000001', userId: 'dl_user0000000000000001' });
+  expect(first.created).toBe(true);
+  expect(second).toEqual({ created: false, conversation: first.conversation });
+  expect(first.conversation).toMatchObject({ locale: 'nl-NL', expiresAt: new Date(clock.getTime() + 24 * HOUR) });
+});
+
+test('two server instances appending at once get unique, gap-free sequence numbers', async () => {
+  const other = await connectMongo(t.uri, t.name);
+  try {
+    const repo2 = new DirectLineRepository(other.db, { retentionMs: 24 * HOUR, now: () => clock });
+    await repo.createConversation({ id: 'conv-concurrent-00001', userId: 'dl_user0000000000000002' });
+    const writes = Array.from({ length: 30 }, (_, i) => (i % 2 ? repo : repo2).appendActivities('conv-concurrent-00001', [msg(`m${i}`)]));
+    const seqs = (await Promise.all(writes)).map((s) => s![0]);
+    expect([...seqs].sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    const listed = await repo.listActivities('conv-concurrent-00001', 0, 100);
+    expect(listed.map((l) => l.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(new Set(listed.map((l) => l.activity.text)).size).toBe(30);
+  } finally {
+    await other.client.close();
+  }
+});
+
+test('a batch keeps its order; listing pages from a watermark', async () => {
+  await repo.createConversation({ id: 'conv-batch-0000000001', userId: 'dl_user0000000000000003' });
+  expect(await repo.appendActivities('conv-batch-0000000001', [msg('a'), msg('b'), msg('c')])).toEqual([1, 2, 3]);
+  expect((await repo.listActivities('conv-batch-0000000001', 1, 1)).map((l) => l.activity.text)).toEqual(['b']);
+  expect(await repo.listActivities('conv-batch-0000000001', 3, 10)).toEqual([]);
+});
+
+test('keys MongoDB refuses and operator-looking values round-trip as data', async () => {
+  await repo.createConversation({ id: 'conv-json-00000000001', userId: 'dl_user0000000000000004' });
+  const activity = { type: 'message', text: '{"$gt": ""}', value: { $schema: 'x', 'a.b': { $where: '1' } } };
+  await repo.appendActivities('conv-json-00000000001', [activity]);
+  expect((await repo.listActivities('conv-json-00000000001', 0, 10))[0].activity).toEqual(activity);
+});
+
+test('appending to an unknown conversation is refused and stores nothing', async () => {
+  expect(await repo.appendActivities('conv-unknown-00000001', [msg('x')])).toBeNull();
+  expect(await raw('activities').countDocuments({ conversationId: 'conv-unknown-00000001' })).toBe(0);
+});
+
+test('every write pushes the expiry of the whole conversation; purgeExpired removes only what expired', async () => {
+  clock = new Date('2025-03-02T10:00:00Z');
+  await repo.createConversation({ id: 'conv-old-000000000001', userId: 'dl_user0000000000000005' });
+  await repo.createConversation({ id: 'conv-live-00000000001', userId: 'dl_user0000000000000006' });
+  await repo.appendActivities('conv-old-000000000001', [msg('old')]);
+  await repo.appendActivities('conv-live-00000000001', [msg('first')]);
+  clock = new Date('2025-03-03T09:00:00Z'); // 23 h later: the live conversation gets a new message
+  await repo.appendActivities('conv-live-00000000001', [msg('second')]);
+  const liveExpiry = new Date(clock.getTime() + 24 * HOUR);
+  expect((await raw('activities').find({ conversationId: 'conv-live-00000000001' }).toArray()).map((d) => d.expiresAt)).toEqual([liveExpiry, liveExpiry]);
+
+  clock = new Date('2025-03-03T11:00:00Z'); // 25 h after the old conversation's last write
+  expect(await repo.getConversation('conv-old-000000000001')).toBeNull(); // expired, even before the purge
+  const purged = await repo.purgeExpired(clock);
+  expect(purged.conversations).toBeGreaterThanOrEqual(1);
+  expect(purged.activities).toBeGreaterThanOrEqual(1);
+  expect(await raw('conversations').countDocuments({ _id: 'conv-old-000000000001' } as never)).toBe(0);
+  expect(await raw('activities').countDocuments({ conversationId: 'conv-old-000000000001' })).toBe(0);
+  expect((await repo.listActivities('conv-live-00000000001', 0, 10)).map((l) => l.activity.text)).toEqual(['first', 'second']);
+  expect(await repo.purgeExpired(clock)).toEqual({ conversations: 0, activities: 0 });
+});
+
+test('an expired conversation id starts afresh, without its old activities', async () => {
+  clock = new Date('2025-03-10T10:00:00Z');
+  await repo.createConversation({ id: 'conv-reuse-0000000001', userId: 'dl_user0000000000000007' });
+  await repo.appendActivities('conv-reuse-0000000001', [msg('before')]);
+  clock = new Date('2025-03-12T10:00:00Z');
+  expect((await repo.createConversation({ id: 'conv-reuse-0000000001', userId: 'dl_user0000000000000007' })).created).toBe(true);
+  expect(await repo.listActivities('conv-reuse-0000000001', 0, 10)).toEqual([]);
+});
+
+test('erasing keeps numbering above what was erased; ending removes everything', async () => {
+  await repo.createConversation({ id: 'conv-erase-0000000001', userId: 'dl_user0000000000000008' });
+  await repo.appendActivities('conv-erase-0000000001', [msg('secret 1'), msg('secret 2')]);
+  expect(await repo.eraseConversation('conv-erase-0000000001')).toBe(true);
+  expect(await raw('activities').countDocuments({ conversationId: 'conv-erase-0000000001' })).toBe(0);
+  expect(await repo.appendActivities('conv-erase-0000000001', [msg('confirmation')])).toEqual([3]);
+  expect(await repo.eraseConversation('conv-erase-0000000001', { end: true })).toBe(true);
+  expect(await repo.getConversation('conv-erase-0000000001')).toBeNull();
+  expect(await raw('activities').countDocuments({ conversationId: 'conv-erase-0000000001' })).toBe(0);
+  expect(await repo.eraseConversation('conv-erase-0000000001')).toBe(false);
+});

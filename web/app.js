@@ -1,0 +1,166 @@
+/*
+ * Boussole web chat page: gets a Direct Line token from our own server, renders the official
+ * Web Chat bundle (loaded before this file as window.WebChat) and follows the conversation
+ * language given by the bot (activity.locale): page strings, lang, and right-to-left for Arabic.
+ * Plain browser JavaScript, no build step.
+ */
+(function () {
+  'use strict';
+
+  /** Page language → Web Chat locale (Web Chat ships these translations). */
+  var WEBCHAT_LOCALES = { fr: 'fr-FR', nl: 'nl-NL', en: 'en-US', ar: 'ar-SA', tr: 'tr-TR', es: 'es-ES', ro: 'ro-RO' };
+  var DEFAULT_LANGUAGE = 'fr';
+  var RTL_LANGUAGES = ['ar'];
+  var TURN_ERROR_EVENT = 'boussole.turnError';
+  var API = '/v3/directline';
+
+  var strings = {};
+  var state = { language: DEFAULT_LANGUAGE };
+  var chat = null;
+
+  function primary(tag) {
+    return String(tag || '').toLowerCase().split(/[-_]/)[0];
+  }
+
+  function browserLanguage() {
+    var list = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+    for (var i = 0; i < list.length; i++) {
+      if (WEBCHAT_LOCALES[primary(list[i])]) return primary(list[i]);
+    }
+    return DEFAULT_LANGUAGE;
+  }
+
+  function directionOf(language) {
+    return RTL_LANGUAGES.indexOf(language) >= 0 ? 'rtl' : 'ltr';
+  }
+
+  function text(key) {
+    var own = strings[state.language] || {};
+    var fallback = strings[DEFAULT_LANGUAGE] || {};
+    return own[key] || fallback[key] || '';
+  }
+
+  function applyLanguage() {
+    var root = document.documentElement;
+    root.lang = state.language;
+    root.dir = directionOf(state.language);
+    document.title = text('title') || document.title;
+    var nodes = document.querySelectorAll('[data-i18n]');
+    for (var i = 0; i < nodes.length; i++) {
+      var value = text(nodes[i].getAttribute('data-i18n'));
+      if (value) nodes[i].textContent = value;
+    }
+    var labelled = document.querySelectorAll('[data-i18n-aria-label]');
+    for (var j = 0; j < labelled.length; j++) {
+      var label = text(labelled[j].getAttribute('data-i18n-aria-label'));
+      if (label) labelled[j].setAttribute('aria-label', label);
+    }
+  }
+
+  function showNotice(key) {
+    var notice = document.getElementById('notice');
+    notice.textContent = text(key);
+    notice.setAttribute('data-i18n', key);
+    notice.hidden = false;
+  }
+
+  function hideNotice() {
+    var notice = document.getElementById('notice');
+    notice.hidden = true;
+    notice.removeAttribute('data-i18n');
+  }
+
+  function loadStrings() {
+    return fetch('/strings.json', { credentials: 'same-origin' })
+      .then(function (res) {
+        return res.ok ? res.json() : {};
+      })
+      .catch(function () {
+        return {};
+      });
+  }
+
+  function generateToken() {
+    return fetch(API + '/tokens/generate', { method: 'POST', credentials: 'same-origin' }).then(function (res) {
+      if (!res.ok) throw new Error('token ' + res.status);
+      return res.json();
+    });
+  }
+
+  function render() {
+    window.WebChat.renderWebChat(
+      {
+        directLine: chat.directLine,
+        store: chat.store,
+        locale: WEBCHAT_LOCALES[state.language],
+        dir: directionOf(state.language),
+        styleOptions: {
+          hideUploadButton: true,
+          rootHeight: '100%',
+          accent: '#0b3d5c',
+          bubbleFromUserBackground: '#0b3d5c',
+          bubbleFromUserTextColor: '#ffffff',
+          bubbleFromUserBorderRadius: 12,
+          bubbleBorderRadius: 12,
+          primaryFont: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Arabic", Arial, sans-serif',
+          suggestedActionLayout: 'flow',
+          sendBoxTextWrap: true
+        }
+      },
+      document.getElementById('webchat')
+    );
+  }
+
+  /** The bot writes the conversation language on every reply; follow it. */
+  function onIncomingActivity(activity) {
+    if (!activity || !activity.from || activity.from.role !== 'bot') return;
+    if (activity.type === 'event' && activity.name === TURN_ERROR_EVENT) {
+      showNotice('turnError');
+      return;
+    }
+    if (activity.type === 'message') hideNotice();
+    var language = primary(activity.locale);
+    if (!WEBCHAT_LOCALES[language] || language === state.language) return;
+    state.language = language;
+    applyLanguage();
+    // Re-render outside the store's dispatch, with the same store and connection.
+    setTimeout(render, 0);
+  }
+
+  function start() {
+    state.language = browserLanguage();
+    loadStrings()
+      .then(function (loaded) {
+        strings = loaded || {};
+        applyLanguage();
+        if (!window.WebChat) throw new Error('Web Chat bundle missing');
+        return generateToken();
+      })
+      .then(function (issued) {
+        var directLine = window.WebChat.createDirectLine({
+          token: issued.token,
+          domain: window.location.origin + API,
+          webSocket: false,
+          conversationStartProperties: { locale: WEBCHAT_LOCALES[state.language] }
+        });
+        var store = window.WebChat.createStore({}, function () {
+          return function (next) {
+            return function (action) {
+              if (action && action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') onIncomingActivity(action.payload && action.payload.activity);
+              return next(action);
+            };
+          };
+        });
+        chat = { directLine: directLine, store: store };
+        render();
+      })
+      .catch(function () {
+        var loading = document.querySelector('#webchat .loading');
+        if (loading) loading.remove();
+        showNotice('connectError');
+      });
+  }
+
+  // Both scripts are deferred: the document is parsed and the bundle has run.
+  start();
+})();
