@@ -3,6 +3,8 @@
  * Values are stored as JSON text: state holds keys MongoDB rejects (`$…`, dotted) and, being text,
  * nothing a person typed can ever be read as a query operator. Optimistic concurrency by eTag.
  * Every write pushes `expiresAt` forward; expired state is erased (TTL index and purgeExpired).
+ * FerretDB v1 does not make a conditional replace atomic under concurrency, so writes to one key
+ * are also serialised in this process (on MongoDB the filter alone is enough across instances).
  */
 import crypto from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder-core';
@@ -18,6 +20,7 @@ interface StateDoc {
 
 export class MongoBotStorage implements Storage {
   private readonly col: Collection<StateDoc>;
+  private readonly locks = new Map<string, Promise<void>>();
   constructor(db: Db, private readonly retentionMs: number, collection = 'bot_state') {
     this.col = db.collection<StateDoc>(collection);
   }
@@ -35,20 +38,32 @@ export class MongoBotStorage implements Storage {
   }
 
   async write(changes: StoreItems): Promise<void> {
-    for (const [key, value] of Object.entries(changes)) {
-      const { eTag, ...rest } = (value ?? {}) as { eTag?: string };
-      const next: StateDoc = { _id: String(key), data: JSON.stringify(rest), eTag: crypto.randomUUID(), expiresAt: new Date(Date.now() + this.retentionMs) };
-      if (!eTag || eTag === '*') {
-        await this.col.replaceOne({ _id: next._id }, next, { upsert: true });
-        continue;
-      }
-      const res = await this.col.replaceOne({ _id: next._id, eTag: String(eTag) }, next);
-      if (res.matchedCount === 0) {
-        const exists = await this.col.countDocuments({ _id: next._id });
-        if (exists) throw new Error(`Storage: eTag conflict for key ${key}`);
-        await this.col.insertOne(next);
-      }
+    for (const [key, value] of Object.entries(changes)) await this.serialised(String(key), () => this.writeOne(String(key), value));
+  }
+
+  private async serialised(key: string, fn: () => Promise<void>): Promise<void> {
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.locks.set(key, tail);
+    try {
+      await run;
+    } finally {
+      if (this.locks.get(key) === tail) this.locks.delete(key);
     }
+  }
+
+  private async writeOne(key: string, value: unknown): Promise<void> {
+    const { eTag, ...rest } = (value ?? {}) as { eTag?: string };
+    const next: StateDoc = { _id: key, data: JSON.stringify(rest), eTag: crypto.randomUUID(), expiresAt: new Date(Date.now() + this.retentionMs) };
+    if (!eTag || eTag === '*') {
+      await this.col.replaceOne({ _id: key }, next, { upsert: true });
+      return;
+    }
+    const res = await this.col.replaceOne({ _id: key, eTag: String(eTag) }, next);
+    if (res.matchedCount > 0) return;
+    if (await this.col.countDocuments({ _id: key })) throw new Error(`Storage: eTag conflict for key ${key}`);
+    await this.col.insertOne(next);
   }
 
   async delete(keys: string[]): Promise<void> {

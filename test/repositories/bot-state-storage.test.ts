@@ -48,3 +48,15 @@ describe('Bot Framework state in MongoDB', () => {
     expect(Object.keys(await storage.read(['web/conversations/x/', 'web/conversations/y/']))).toEqual(['web/conversations/y/']);
   });
 });
+
+test('concurrent writers holding the same eTag: exactly one wins', async () => {
+  const t = await openTestDb();
+  const storage = new MongoBotStorage(t.db, 3600_000);
+  await storage.write({ race: { n: 0 } });
+  const base = (await storage.read(['race'])).race;
+  const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => storage.write({ race: { ...base, n: i + 1 } })));
+  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  const winner = results.findIndex((r) => r.status === 'fulfilled');
+  expect((await storage.read(['race'])).race.n).toBe(winner + 1);
+  await t.close();
+});
