@@ -1,7 +1,11 @@
 /**
  * Which services fit a situation, best first. Pure: the same function serves the MongoDB
  * repository, the graph validator's coverage check and the tests.
- * Order: eligibility (hard filter) → proximity (commune, bassin, region) → open now or soon → language.
+ * Order: eligibility (hard filter) → proximity (commune, bassin, region) → fit (the first of the
+ * journey's tags, in the order the journey lists them, that the service carries) → open now or soon →
+ * language (speaks it, not stated, speaks others only) → catalogue order.
+ * Fit comes before opening hours so that a 24/7 helpline does not push aside the psychologist the
+ * person asked for; helplines still come first when they are what the journey asks for.
  */
 import type { CatalogueQuery, RankedService } from '../engine/types';
 import { isOpenAt, openScore } from './hours';
@@ -54,7 +58,7 @@ function proximity(s: Service, q: Pick<CatalogueQuery, 'commune' | 'bassin'>, ba
 const PROXIMITY_RANK = { commune: 0, bassin: 1, region: 2 } as const;
 
 export function rankServices(services: Service[], q: CatalogueQuery, bassinsOf: BassinsOfCommune): RankedService[] {
-  const scored: Array<RankedService & { order: number; open: number }> = [];
+  const scored: Array<RankedService & { order: number; open: number; fit: number; lang: number }> = [];
   services.forEach((service, order) => {
     if (!matches(service, q) || !isEligible(service, q)) return;
     const prox = proximity(service, q, bassinsOf);
@@ -66,8 +70,10 @@ export function rankServices(services: Service[], q: CatalogueQuery, bassinsOf: 
       speaksLanguage: !!service.languages?.includes(q.language),
       order,
       open: openScore(service.hours, q.now),
+      fit: q.tags.length ? Math.min(...service.tags.map((t) => q.tags.indexOf(t)).filter((i) => i >= 0)) : 0,
+      lang: !service.languages?.length ? 1 : service.languages.includes(q.language) ? 2 : 0,
     });
   });
-  scored.sort((a, b) => PROXIMITY_RANK[a.proximity] - PROXIMITY_RANK[b.proximity] || b.open - a.open || Number(b.speaksLanguage) - Number(a.speaksLanguage) || a.order - b.order);
+  scored.sort((a, b) => PROXIMITY_RANK[a.proximity] - PROXIMITY_RANK[b.proximity] || a.fit - b.fit || b.open - a.open || b.lang - a.lang || a.order - b.order);
   return scored.map(({ service, proximity: p, openNow, speaksLanguage }) => ({ service, proximity: p, openNow, speaksLanguage }));
 }
