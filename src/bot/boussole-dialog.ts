@@ -219,6 +219,13 @@ export class BoussoleDialog extends Dialog {
       if (detected) await this.setLanguage(ctx, mem, detected);
     }
     const lng = this.lang(mem);
+    // A short answer to the question asked is just that answer: "Pour moi ou un proche" says
+    // nothing about a relative, it picks a button.
+    const awaitedNow = mem.engine ? this.awaitedFact(mem.engine) : undefined;
+    if (mem.engine && awaitedNow && (u.isOptionTitle(text) || /^\d{1,3}$/.test(text))) {
+      const direct = await this.deps.engine.answer(mem.engine, text, lng);
+      if (!direct.misunderstood) return this.replies(ctx, mem, direct);
+    }
     const { facts: found } = u.extractFacts(text, lng);
     if (found.theme === undefined) {
       const th = u.theme(text, lng);

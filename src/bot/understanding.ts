@@ -17,4 +17,6 @@ export interface Understanding {
   /** Facts found in free text; `ambiguous` lists candidate values where the text could mean several. */
   extractFacts(text: string, lang: Lang): { facts: Facts; ambiguous: Record<string, string[]> };
   parseAnswer: AnswerParser;
+  /** True when the text is exactly the title of an answer button of some question. */
+  isOptionTitle(text: string): boolean;
 }

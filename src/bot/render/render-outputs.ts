@@ -82,15 +82,20 @@ export function orientationData(o: Extract<Output, { kind: 'results' }>, shown: 
     commune: o.commune ? { nis: o.commune, name: c.communeName(o.commune) } : null,
     bassin: o.bassin ?? null,
     services: shown.map((r) => ({ id: r.service.id, name: pickText(r.service.name, c.lang)?.text, themes: r.service.themes, proximity: r.proximity })),
-    rendezvous: rendezvous.map((r) => ({ id: r.id, status: r.status, start: r.status === 'confirmed' ? r.start : null, commune: r.commune, bassin: r.bassin })),
+    rendezvous: rendezvousData(rendezvous),
   };
+}
+
+/** A Rendez-vous as machine-readable data: a start only when it is confirmed. */
+export function rendezvousData(items: Rendezvous[]) {
+  return items.map((r) => ({ id: r.id, status: r.status, start: r.status === 'confirmed' ? r.start : null, commune: r.commune, bassin: r.bassin }));
 }
 
 export function renderOutputs(outputs: Output[], c: RenderContext, pageSize = 3): { replies: Reply[]; pending?: Pending } {
   const replies: Reply[] = [];
   let pending: Pending | undefined;
-  for (let i = 0; i < outputs.length; i++) {
-    const o = outputs[i];
+  let lastResults: Reply | undefined;
+  for (const o of outputs) {
     switch (o.kind) {
       case 'say':
         replies.push(message(c.t(c.lang, o.key, o.params), c.lang));
@@ -103,21 +108,23 @@ export function renderOutputs(outputs: Output[], c: RenderContext, pageSize = 3)
         break;
       }
       case 'results': {
-        const next = outputs[i + 1];
-        const rdv = next?.kind === 'rendezvous' ? next.items : [];
-        if (rdv.length) i++;
-        const limit = pageSize;
-        const shown = o.services.slice(0, limit);
-        const orientation = orientationData(o, shown, rdv, c);
-        const reply = servicesReply(shown, o.total - shown.length, c.t(c.lang, o.intro), c, orientation);
-        if (rdv.length) reply.attachments = [...(reply.attachments ?? []), ...rdv.map((r) => rendezvousCard(r, c))];
+        const shown = o.services.slice(0, pageSize);
+        const reply = servicesReply(shown, o.total - shown.length, c.t(c.lang, o.intro), c, orientationData(o, shown, [], c));
         replies.push(reply);
-        pending = { services: o.services.slice(limit) };
+        lastResults = reply;
+        pending = { services: o.services.slice(pageSize) };
         break;
       }
-      case 'rendezvous':
-        replies.push(message(c.t(c.lang, 'rendezvous.title'), c.lang, { attachments: o.items.map((r) => rendezvousCard(r, c)) }));
+      case 'rendezvous': {
+        // The Rendez-vous belongs to the results of the same step (orientation.rendezvous).
+        const cards = o.items.map((r) => rendezvousCard(r, c));
+        if (lastResults) {
+          lastResults.attachments = [...(lastResults.attachments ?? []), ...cards];
+          const orientation = (lastResults.channelData as { orientation: ReturnType<typeof orientationData> }).orientation;
+          orientation.rendezvous = rendezvousData(o.items);
+        } else replies.push(message(c.t(c.lang, 'rendezvous.title'), c.lang, { attachments: cards, channelData: { rendezvous: rendezvousData(o.items) } }));
         break;
+      }
       case 'nothing_fits':
         replies.push(
           message([c.t(c.lang, 'nothing_fits.text'), ...helpdeskLines(c, o.bassin), c.t(c.lang, 'nothing_fits.allo')].filter((x, k, a) => a.indexOf(x) === k).join('\n\n'), c.lang, {

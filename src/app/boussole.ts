@@ -1,0 +1,167 @@
+/**
+ * Composition root: configuration → database → repositories → engine → bot → channels → HTTP.
+ * Everything is wired here and nowhere else, so the inner modules never import the outer ones.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ConversationState, UserState, type TurnContext } from 'botbuilder-core';
+import { Places } from '../catalogue/places';
+import { loadSeed } from '../catalogue/seed';
+import { loadConfig, type Config } from '../config/config';
+import { openDatabase, type Database } from '../db/database';
+import { loadGraphs } from '../engine/graph-loader';
+import { Engine } from '../engine/interpreter';
+import { createI18n } from '../i18n/i18n';
+import { createLogger, type Logger } from '../logging/logger';
+import { BoussoleBot } from '../bot/boussole-bot';
+import { BoussoleDialog } from '../bot/boussole-dialog';
+import { createUnderstanding } from '../nlu';
+import { CatalogueRepository } from '../repositories/catalogue-repository';
+import { MongoBotStorage } from '../repositories/bot-state-storage';
+import { SettingsRepository } from '../repositories/settings-repository';
+import { UnmetNeedsRepository } from '../repositories/unmet-needs-repository';
+import { DirectLineRepository } from '../repositories/directline-repository';
+import { createDirectLineRouter, DirectLineAdapter, webRoutes } from '../channels/directline';
+import { botEndpoint, createCloudAdapter } from '../server/bot-endpoint';
+import { errorHandler, notFound } from '../server/errors';
+import { journeysRoutes } from '../server/journeys-page';
+import { safetyCheck } from './safety';
+import { mongoPorts } from './engine-ports';
+import { renderContextFactory } from './render-context';
+
+export interface RunningBoussole {
+  url: string;
+  port: number;
+  config: Config;
+  database: Database;
+  close(): Promise<void>;
+}
+
+const PURGE_INTERVAL_MS = 10 * 60 * 1000;
+
+export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logger } = {}): Promise<RunningBoussole> {
+  const cfg = loadConfig(opts.env ?? process.env);
+  const log = opts.log ?? createLogger(cfg.LOG_LEVEL);
+  const started = Date.now();
+
+  const graphs = loadGraphs();
+  if (graphs.errors.length) throw new Error(`The journeys in dialogs/ are invalid (run npm run graph:check):\n  ${graphs.errors.join('\n  ')}`);
+
+  const database = await openDatabase(cfg, log);
+  try {
+    const { db } = database;
+    const catalogue = new CatalogueRepository(db);
+    const unmet = new UnmetNeedsRepository(db);
+    const retentionMs = cfg.CONVERSATION_RETENTION_HOURS * 3600 * 1000;
+    const storage = new MongoBotStorage(db, retentionMs);
+    const directLineRepo = new DirectLineRepository(db, { retentionMs });
+    for (const r of [catalogue, unmet, storage, directLineRepo]) await r.ensureIndexes();
+    if (cfg.CATALOGUE_AUTO_IMPORT && (await catalogue.isEmpty())) {
+      const report = await catalogue.importSeed(loadSeed());
+      log.info('catalogue.imported', { upserted: report.upserted });
+    }
+
+    const places = new Places(await catalogue.communes());
+    const bassins = await catalogue.bassins();
+    const helpdesks = await catalogue.helpdesks();
+    const { t } = createI18n();
+    const understanding = await createUnderstanding();
+    const engine = new Engine(graphs.graphs, graphs.facts, mongoPorts(catalogue, unmet, places), understanding.parseAnswer);
+    const render = renderContextFactory(t, places, bassins, helpdesks);
+
+    const dlAdapter = new DirectLineAdapter({ repository: directLineRepo, log });
+    const cloudAdapter = createCloudAdapter(cfg, log);
+    const conversationState = new ConversationState(storage);
+    const userState = new UserState(storage);
+    // eslint-disable-next-line prefer-const -- the dialog and the bot refer to each other
+    let bot: BoussoleBot;
+    const dialog = new BoussoleDialog({
+      engine,
+      understanding,
+      t,
+      render,
+      bassinOf: (c, d) => places.bassinOf(c, d),
+      log,
+      maxChars: cfg.MAX_MESSAGE_CHARS,
+      retentionDays: Math.max(1, Math.round(cfg.CONVERSATION_RETENTION_HOURS / 24)),
+      safety: safetyCheck(t),
+      forget: (ctx) => bot.forget(ctx),
+      rememberedLanguage: (ctx) => bot.rememberedLanguage(ctx),
+      rememberLanguage: (ctx, l) => bot.rememberLanguage(ctx, l),
+    });
+    bot = new BoussoleBot(conversationState, userState, dialog, async (ctx: TurnContext) => {
+      if (ctx.activity.channelId === 'directline') await directLineRepo.eraseConversation(ctx.activity.conversation.id);
+    });
+
+    // In-flight work, so that shutdown finishes turns before closing the database.
+    const inflight = new Set<Promise<unknown>>();
+    const track = <T>(p: Promise<T>): Promise<T> => {
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p)).catch(() => undefined);
+      return p;
+    };
+
+    const app = express();
+    app.disable('x-powered-by');
+    app.set('trust proxy', false);
+    app.get('/healthz', (_req, res) => {
+      res.json({ status: 'ok' });
+    });
+    app.get('/readyz', async (_req, res) => {
+      const ok = await database.ping();
+      res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database_unreachable' });
+    });
+    app.use(botEndpoint({ cfg, adapter: cloudAdapter, bot, track }));
+    app.use(
+      '/v3/directline',
+      createDirectLineRouter({ adapter: dlAdapter, repository: directLineRepo, bot, secret: await new SettingsRepository(db).secret('directline'), config: cfg, log }),
+    );
+    app.use(journeysRoutes(graphs, t));
+    app.use(webRoutes());
+    app.use(notFound);
+    app.use(errorHandler(log));
+
+    const server = http.createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(cfg.PORT, cfg.HOST, () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${port}/`;
+
+    const purge = setInterval(() => {
+      void Promise.all([storage.purgeExpired(), directLineRepo.purgeExpired(new Date())])
+        .then(([s, d]) => log.info('retention.purged', { botState: s, directLine: d }))
+        .catch((err: Error) => log.warn('retention.purge_failed', { error: err }));
+    }, PURGE_INTERVAL_MS);
+    purge.unref();
+
+    log.info('boussole.started', { url, ms: Date.now() - started, database: database.embedded ? 'embedded-ferretdb' : 'external', botAuth: cfg.botAuth });
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      config: cfg,
+      database,
+      close() {
+        closing ??= (async () => {
+          clearInterval(purge);
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          });
+          await Promise.allSettled([...inflight]);
+          await dlAdapter.drain();
+          server.closeAllConnections();
+          await database.close();
+          log.info('boussole.stopped', {});
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

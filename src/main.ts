@@ -1,0 +1,27 @@
+/** Process entry point: starts Boussole, prints its address, stops cleanly on SIGTERM/SIGINT. */
+import { startBoussole } from './app/boussole';
+import { ConfigError } from './config/config';
+import { EmbeddedDbError } from './db/embedded-ferretdb';
+
+async function main(): Promise<void> {
+  const app = await startBoussole();
+  process.stdout.write(`\nBoussole is running: open ${app.url} in your browser.\n\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', event: 'boussole.stopping', signal })}\n`);
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof EmbeddedDbError) process.stderr.write(`\n${err.message}\n\n`);
+  else process.stderr.write(`\nBoussole could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n\n`);
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+/**
+ * Answers to the question the engine asked: a button title, its number, a word of the lexicon, or
+ * something close enough, according to the fact's kind. Labels come from the locales, in every
+ * language (people answer in the language they like, whatever the question's).
+ */
+import { JaroWinklerDistance } from 'natural/lib/natural/distance';
+import { LANGUAGES, type Lang } from '../catalogue/schema';
+import type { AnswerParse, AnswerParser, FactSpec } from '../engine/types';
+import type { CommuneFinder } from './communes';
+import type { Lexicon } from './lexicon';
+import { containsPhrase, normalize } from './normalize';
+import { firstNumber, type NumberReader } from './numbers';
+import type { ThemeClassifier } from './themes';
+
+type Labels = (fact: string, option: string) => string[];
+
+export function createAnswerParser(deps: { lexicons: Record<Lang, Lexicon>; labels: Labels; yesNoLabels: { yes: string[]; no: string[] }; communes: CommuneFinder; numbers: NumberReader; themes: ThemeClassifier }): AnswerParser {
+  const { lexicons } = deps;
+
+  const yesNo = (text: string, lang: Lang): AnswerParse => {
+    const norm = normalize(text);
+    const order = [lang, ...LANGUAGES.filter((l) => l !== lang)];
+    for (const l of order) {
+      // Negative first: "non merci, pas vraiment" is no; "oui" inside "ouais non" is ambiguous enough to be no.
+      const no = [...lexicons[l].no, ...deps.yesNoLabels.no];
+      const yes = [...lexicons[l].yes, ...deps.yesNoLabels.yes];
+      const isNo = no.some((w) => norm === w || norm.startsWith(`${w} `));
+      const isYes = yes.some((w) => norm === w || norm.startsWith(`${w} `));
+      if (isNo && !isYes) return { ok: true, value: false };
+      if (isYes && !isNo) return { ok: true, value: true };
+    }
+    return { ok: false, reason: 'no_match' };
+  };
+
+  const choice = (text: string, fact: string, spec: FactSpec): AnswerParse => {
+    const options = spec.options ?? [];
+    const norm = normalize(text);
+    if (!norm) return { ok: false, reason: 'no_match' };
+    const labelsOf = (o: string) => [...deps.labels(fact, o).map(normalize), normalize(o.replace(/_/g, ' '))];
+    // 1. A button title or option id, exactly.
+    const exact = options.filter((o) => labelsOf(o).includes(norm));
+    if (exact.length === 1) return { ok: true, value: exact[0] };
+    // 2. The option's number ("2").
+    if (/^\d{1,2}$/.test(norm)) {
+      const i = Number(norm) - 1;
+      return options[i] ? { ok: true, value: options[i] } : { ok: false, reason: 'out_of_range' };
+    }
+    // 3. Words of the lexicon for this fact ("à la rue" → no_roof), or a language's own name.
+    const lexHits = new Set<string>();
+    for (const l of LANGUAGES) {
+      const lex = fact === 'language' ? { [l]: lexicons[l].language_names } : (lexicons[l].facts[fact] ?? {});
+      for (const [o, phrases] of Object.entries(lex)) if (options.includes(o) && phrases.some((p) => containsPhrase(norm, p))) lexHits.add(o);
+    }
+    if (fact === 'audience' && LANGUAGES.some((l) => lexicons[l].professional.some((p) => containsPhrase(norm, p)))) lexHits.add('professional');
+    if (lexHits.size === 1) return { ok: true, value: [...lexHits][0] };
+    // 4. Part of a title ("logement" for "Logement"; "psychologue" for "Parler à un·e psychologue").
+    const partial = options.filter((o) => labelsOf(o).some((lab) => (norm.length >= 4 && containsPhrase(lab, norm)) || (lab.length >= 4 && containsPhrase(norm, lab))));
+    if (partial.length === 1) return { ok: true, value: partial[0] };
+    // 5. A theme said in other words.
+    if (fact === 'theme') {
+      const th = deps.themes.classify(text);
+      if (th && th.confidence >= 0.45 && options.includes(th.theme)) return { ok: true, value: th.theme };
+    }
+    // 6. A title with typos.
+    let best: { o: string; s: number } | undefined;
+    for (const o of options)
+      for (const lab of labelsOf(o)) {
+        const s = JaroWinklerDistance(norm, lab, {});
+        if (s >= 0.9 && (!best || s > best.s)) best = { o, s };
+      }
+    if (best) return { ok: true, value: best.o };
+    const candidates = [...new Set([...exact, ...lexHits, ...partial])];
+    return candidates.length > 1 ? { ok: false, reason: 'ambiguous', candidates } : { ok: false, reason: 'no_match' };
+  };
+
+  return (text, fact, spec, lang) => {
+    switch (spec.kind) {
+      case 'yesno':
+        return yesNo(text, lang);
+      case 'choice':
+        return choice(text, fact, spec);
+      case 'number': {
+        const n = fact === 'pregnancy_weeks' ? deps.numbers.weeksAnswer(text, lang) : (deps.numbers.age(text) ?? firstNumber(text, lang));
+        if (n === undefined) return { ok: false, reason: 'no_match' };
+        if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) return { ok: false, reason: 'out_of_range' };
+        return { ok: true, value: n };
+      }
+      case 'commune': {
+        const c = deps.communes.find(text, { answer: true });
+        if (!c) return { ok: false, reason: 'no_match' };
+        if ('ambiguous' in c) return { ok: false, reason: 'ambiguous', candidates: c.ambiguous };
+        return { ok: true, value: c.nis, ...(c.district ? { extra: { district: c.district } } : {}) };
+      }
+      case 'text': {
+        const t = text.trim().slice(0, spec.maxLength ?? 500);
+        return t ? { ok: true, value: t } : { ok: false, reason: 'no_match' };
+      }
+      case 'date':
+        // No journey asks a date yet; dates need a parser per language before one does.
+        return { ok: false, reason: 'no_match' };
+    }
+  };
+}

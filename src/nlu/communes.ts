@@ -1,0 +1,87 @@
+/**
+ * Finds a Brussels commune in free text: French and Dutch names, aliases, districts of
+ * Bruxelles-Ville, postal codes (1000/1040/1050 are shared, so they give candidates, not a guess)
+ * and misspellings (Jaro-Winkler on names of 5+ letters).
+ */
+import { JaroWinklerDistance } from 'natural/lib/natural/distance';
+import type { Commune } from '../catalogue/schema';
+import { containsPhrase, normalize, tokens } from './normalize';
+
+export type CommuneMatch = { nis: string; district?: string } | { ambiguous: string[] };
+
+interface Name {
+  text: string;
+  nis: string;
+  district?: string;
+}
+
+/** Close enough to be the same name typed in a hurry ("anderlech", "schaarbeek", "ixel"). */
+const FUZZY = 0.9;
+
+/** Names that are also ordinary words ("forest fire", "je jette", "vorst"): in free text they need a place cue. */
+const COMMON_WORDS = new Set(['forest', 'vorst', 'jette', 'haren', 'evere']);
+const PLACE_CUE = /(?:^|\s)(?:a|au|en|dans|sur|de|in|te|at|to|from|near|naar|uit|bij|woon|habite|jhabite|living|live|vivo|locuiesc|oturuyorum|ساكن|في|f)\s$/u;
+
+export class CommuneFinder {
+  private readonly names: Name[] = [];
+  private readonly byPostal = new Map<string, Array<{ nis: string; district?: string }>>();
+
+  constructor(communes: Commune[]) {
+    for (const c of communes) {
+      const add = (t: string, district?: string) => {
+        const text = normalize(t);
+        if (text && !this.names.some((n) => n.text === text && n.nis === c.nis)) this.names.push({ text, nis: c.nis, district });
+      };
+      add(c.name.fr);
+      add(c.name.nl);
+      c.aliases.forEach((a) => add(a));
+      for (const d of c.districts ?? []) {
+        add(d.name.fr.replace(/\(.*\)/, ''), d.id);
+        add(d.name.nl.replace(/\(.*\)/, ''), d.id);
+        d.aliases.forEach((a) => add(a, d.id));
+      }
+      for (const pc of c.postalCodes) {
+        const district = c.districts?.find((d) => d.postalCodes.includes(pc) && pc !== '1000')?.id;
+        const list = this.byPostal.get(pc) ?? [];
+        list.push({ nis: c.nis, district });
+        this.byPostal.set(pc, list);
+      }
+    }
+    // Longest names first, so "woluwe saint lambert" wins over "woluwe".
+    this.names.sort((a, b) => b.text.length - a.text.length);
+  }
+
+  /**
+   * `answer`: the text answers "which commune?", so a name that is also a word counts as the name;
+   * otherwise (free text) such a name needs a place cue before it ("j'habite à Forest").
+   */
+  find(text: string, opts: { answer?: boolean } = {}): CommuneMatch | undefined {
+    const norm = normalize(text);
+    for (const n of this.names) {
+      if (!containsPhrase(norm, n.text)) continue;
+      if (!opts.answer && COMMON_WORDS.has(n.text) && norm !== n.text && !PLACE_CUE.test(` ${norm} `.slice(0, ` ${norm} `.indexOf(` ${n.text} `) + 1))) continue;
+      return { nis: n.nis, ...(n.district ? { district: n.district } : {}) };
+    }
+    const postal = norm.match(/\b1\d{3}\b/);
+    if (postal) {
+      const hits = this.byPostal.get(postal[0]);
+      if (hits?.length === 1) return { nis: hits[0].nis, ...(hits[0].district ? { district: hits[0].district } : {}) };
+      if (hits && hits.length > 1) return { ambiguous: [...new Set(hits.map((h) => h.nis))] };
+    }
+    // Misspellings: compare runs of 1–3 words with every name of 5+ letters.
+    const words = tokens(norm);
+    let best: { score: number; name: Name } | undefined;
+    for (let size = 3; size >= 1; size--) {
+      for (let i = 0; i + size <= words.length; i++) {
+        const run = words.slice(i, i + size).join(' ');
+        if (run.length < 4) continue;
+        for (const n of this.names) {
+          if (n.text.length < 5 || Math.abs(n.text.length - run.length) > 3 || (!opts.answer && COMMON_WORDS.has(n.text))) continue;
+          const score = JaroWinklerDistance(run, n.text, {});
+          if (score >= FUZZY && (!best || score > best.score)) best = { score, name: n };
+        }
+      }
+    }
+    return best ? { nis: best.name.nis, ...(best.name.district ? { district: best.name.district } : {}) } : undefined;
+  }
+}

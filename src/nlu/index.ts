@@ -1,0 +1,55 @@
+/** The language understanding the bot uses (see bot/understanding.ts), built once at start-up. */
+import { LANGUAGES, THEMES, type Lang } from '../catalogue/schema';
+import { loadSeed } from '../catalogue/seed';
+import type { Understanding } from '../bot/understanding';
+import { lookup, loadResources, type Resources } from '../i18n/resources';
+import { loadGraphs } from '../engine/graph-loader';
+import { createAnswerParser } from './answers';
+import { CommuneFinder } from './communes';
+import { FactExtractor } from './facts';
+import { IntentMatcher } from './intents';
+import { LanguageDetector } from './language';
+import { loadLexicons } from './lexicon';
+import { normalize } from './normalize';
+import { NumberReader } from './numbers';
+import { ThemeClassifier } from './themes';
+
+export async function createUnderstanding(resources: Resources = loadResources()): Promise<Understanding> {
+  const lexicons = loadLexicons(resources);
+  const { communes } = loadSeed();
+  const { facts: factSpecs } = loadGraphs();
+  const finder = new CommuneFinder(communes);
+  const numbers = new NumberReader(lexicons);
+  const themes = new ThemeClassifier(lexicons);
+  const label = (lng: Lang, key: string) => {
+    const v = lookup(resources[lng]?.translation, key);
+    return typeof v === 'string' ? v : undefined;
+  };
+  const labels = (fact: string, option: string) => LANGUAGES.map((l) => label(l, `facts.${fact}.options.${option}`)).filter((x): x is string => !!x);
+  // Every option title of every question: such an answer is never a global command.
+  const optionTitles = new Set(Object.entries(factSpecs).flatMap(([fact, spec]) => (spec.options ?? []).flatMap((o) => labels(fact, o).map(normalize))));
+  const commandLabels = LANGUAGES.flatMap((l) =>
+    ([['common.person', 'human'], ['common.menu', 'restart'], ['common.more', 'more']] as const).flatMap(([key, intent]) => {
+      const text = label(l, key);
+      return text ? [{ text, intent, lang: l }] : [];
+    }),
+  );
+  const intents = new IntentMatcher(lexicons, commandLabels);
+  const detector = new LanguageDetector(lexicons);
+  const extractor = new FactExtractor(lexicons, finder, numbers);
+  const yesNoLabels = { yes: LANGUAGES.map((l) => normalize(label(l, 'common.yes') ?? '')).filter(Boolean), no: LANGUAGES.map((l) => normalize(label(l, 'common.no') ?? '')).filter(Boolean) };
+  const parseAnswer = createAnswerParser({ lexicons, labels, yesNoLabels, communes: finder, numbers, themes });
+
+  return {
+    detectLanguage: (text) => detector.detect(text),
+    languageRequest: (text) => detector.request(text),
+    globalIntent: (text, lang) => (optionTitles.has(normalize(text)) ? undefined : intents.match(text, lang)),
+    theme: (text) => {
+      const r = themes.classify(text);
+      return r && (THEMES as readonly string[]).includes(r.theme) ? r : undefined;
+    },
+    extractFacts: (text) => extractor.extract(text),
+    parseAnswer,
+    isOptionTitle: (text) => optionTitles.has(normalize(text)),
+  };
+}

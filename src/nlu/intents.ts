@@ -1,0 +1,31 @@
+/**
+ * Global commands, recognised in any language at any step: help, restart, back, talk to a person,
+ * change language, stop, forget my data, more. Only short messages that are the command (or start
+ * with it) count, so that "je n'ai plus de logement" is not "more".
+ */
+import { LANGUAGES, type Lang } from '../catalogue/schema';
+import { GLOBAL_INTENTS, type GlobalIntent } from '../bot/understanding';
+import type { Lexicon } from './lexicon';
+import { normalize, tokens } from './normalize';
+
+export class IntentMatcher {
+  private readonly phrases: Array<{ phrase: string; intent: GlobalIntent; lang: Lang }> = [];
+  constructor(lexicons: Record<Lang, Lexicon>, labels: Array<{ text: string; intent: GlobalIntent; lang: Lang }> = []) {
+    for (const lang of LANGUAGES)
+      for (const intent of GLOBAL_INTENTS) for (const phrase of lexicons[lang].intents[intent] ?? []) this.phrases.push({ phrase, intent, lang });
+    for (const l of labels) this.phrases.push({ phrase: normalize(l.text), intent: l.intent, lang: l.lang });
+    this.phrases.sort((a, b) => b.phrase.length - a.phrase.length);
+  }
+
+  match(text: string, lang: Lang): GlobalIntent | undefined {
+    const norm = normalize(text);
+    const words = tokens(norm);
+    if (words.length === 0 || words.length > 7) return undefined;
+    // Exact message first, the person's language before others (one word can mean two things).
+    const exact = this.phrases.filter((p) => p.phrase === norm);
+    if (exact.length) return (exact.find((p) => p.lang === lang) ?? exact[0]).intent;
+    // Multi-word commands inside a short message ("svp je veux parler a quelqu'un").
+    const inside = this.phrases.find((p) => p.phrase.includes(' ') && ` ${norm} `.includes(` ${p.phrase} `));
+    return inside?.intent;
+  }
+}

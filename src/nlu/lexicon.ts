@@ -1,0 +1,35 @@
+/**
+ * The word lists of each language, kept in `locales/<lang>/lexicon.json` so that translators can
+ * maintain them; loaded once and normalised.
+ */
+import { LANGUAGES, type Lang } from '../catalogue/schema';
+import { loadResources, type Resources } from '../i18n/resources';
+import { normalize } from './normalize';
+
+export interface Lexicon {
+  yes: string[];
+  no: string[];
+  intents: Record<string, string[]>;
+  language_names: string[];
+  stopwords: string[];
+  professional: string[];
+  units: { years: string[]; months: string[]; weeks: string[] };
+  /** fact → option (or "true"/"false") → phrases. */
+  facts: Record<string, Record<string, string[]>>;
+}
+
+function normAll(x: unknown): unknown {
+  if (Array.isArray(x)) return [...new Set(x.map((s) => normalize(String(s))).filter(Boolean))];
+  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, normAll(v)]));
+  return x;
+}
+
+export function loadLexicons(resources: Resources = loadResources()): Record<Lang, Lexicon> {
+  const out = {} as Record<Lang, Lexicon>;
+  for (const l of LANGUAGES) {
+    const raw = resources[l]?.lexicon;
+    if (!raw) throw new Error(`locales/${l}/lexicon.json is missing`);
+    out[l] = normAll(raw) as Lexicon;
+  }
+  return out;
+}

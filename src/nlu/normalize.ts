@@ -1,0 +1,33 @@
+/**
+ * Text as people type it → comparable text: lower case, no Latin accents, no Arabic diacritics or
+ * tatweel, Arabic-Indic and Persian digits as ASCII, letters repeated 3+ times kept once
+ * ("ouiiii" → "oui"), apostrophes and hyphens as spaces, single spaces.
+ */
+const ARABIC_DIACRITICS = /[\u064B-\u065F\u0670\u0640]/g;
+
+export function normalize(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(ARABIC_DIACRITICS, '')
+    .replace(/[أإآ]/g, 'ا')
+    .replace(/(\p{L})\1{2,}/gu, '$1')
+    .replace(/[’'`´\-_/]/g, ' ')
+    .replace(/[^\p{L}\p{N} ]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function tokens(normalized: string): string[] {
+  return normalized ? normalized.split(' ') : [];
+}
+
+/** True when `phrase` (normalised) stands in `text` (normalised) as whole words. */
+export function containsPhrase(text: string, phrase: string): boolean {
+  if (!phrase) return false;
+  return ` ${text} `.includes(` ${phrase} `);
+}

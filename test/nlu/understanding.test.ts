@@ -1,0 +1,142 @@
+/** What the NLU makes of resident-style messages: tables per capability, in several languages. */
+import { createUnderstanding } from '../../src/nlu';
+import { loadGraphs } from '../../src/engine/graph-loader';
+import type { Understanding } from '../../src/bot/understanding';
+import type { Lang } from '../../src/catalogue/schema';
+
+let u: Understanding;
+const facts = loadGraphs().facts;
+beforeAll(async () => {
+  u = await createUnderstanding();
+});
+
+describe('facts from free text', () => {
+  test.each<[string, Record<string, unknown>]>([
+    ['bjr jsui enceinte de 5 mois pa de mutuel jhabite a anderlech', { pregnancy_status: 'pregnant', pregnancy_weeks: 22, insured: false, commune: '21001' }],
+    ['je dors dehors ce soir a schaerbeek', { housing_situation: 'no_roof', commune: '21015' }],
+    ['ik woon in anderlecht mais j ai pas de mutuelle', { commune: '21001', insured: false }],
+    ['ik ben zwanger, 20 weken, geen papieren, ik woon in Molenbeek', { pregnancy_status: 'pregnant', pregnancy_weeks: 20, papers: false, commune: '21012' }],
+    ['mold everywhere in my flat in Ixelles', { housing_situation: 'unhealthy', commune: '21009' }],
+    ['hamileyim sigortam yok schaerbeek', { pregnancy_status: 'pregnant', insured: false, commune: '21015' }],
+    ['estoy embarazada sin papeles vivo en Saint-Gilles', { pregnancy_status: 'pregnant', papers: false, commune: '21013' }],
+    ['sunt însărcinată fără asigurare, locuiesc în Anderlecht', { pregnancy_status: 'pregnant', insured: false, commune: '21001' }],
+    ['أنا حامل بدون تأمين في أندرلخت anderlecht', { pregnancy_status: 'pregnant', insured: false, commune: '21001' }],
+    ['mon patient a 45 ans et boit trop, il habite a Jette', { audience: 'professional', age: 45, substance: 'alcohol', commune: '21010' }],
+    ['expulsion laeken', { housing_situation: 'eviction', commune: '21004', district: 'laeken' }],
+    ['j habite au 1030', { commune: '21015' }],
+  ])('%s', (text, expected) => {
+    expect(u.extractFacts(text, 'fr').facts).toMatchObject(expected);
+  });
+
+  test.each<[string, string[]]>([
+    ['j habite 1050', ['21004', '21009']],
+    ['ik woon in 1040', ['21004', '21005']],
+  ])('a shared postal code gives candidates, not a guess: %s', (text, candidates) => {
+    const r = u.extractFacts(text, 'fr');
+    expect(r.facts.commune).toBeUndefined();
+    expect(r.ambiguous.commune?.sort()).toEqual(candidates);
+  });
+
+  test.each(['je vais bien merci', 'forest fire in the news', 'ok', 'merci beaucoup', 'I have 2 kids'])('no commune in an ordinary sentence: %s', (text) => {
+    expect(u.extractFacts(text, 'en').facts.commune).toBeUndefined();
+  });
+});
+
+describe('answers to the question asked', () => {
+  test.each<[string, string, Lang, unknown]>([
+    ['housing_situation', 'Pas d\'endroit pour dormir ce soir', 'fr', 'no_roof'],
+    ['housing_situation', '2', 'fr', 'eviction'],
+    ['housing_situation', 'on m a mis dehors, je suis a la rue', 'fr', 'no_roof'],
+    ['housing_situation', 'schimmel overal', 'nl', 'unhealthy'],
+    ['theme', 'logemnt', 'fr', 'logement'],
+    ['theme', 'je me sens deprime', 'fr', 'sante_mentale'],
+    ['theme', 'Zwangerschap en baby', 'nl', 'perinatalite'],
+    ['language', 'Nederlands', 'fr', 'nl'],
+    ['language', 'العربية', 'fr', 'ar'],
+    ['audience', 'je suis assistante sociale', 'fr', 'professional'],
+    ['insured', 'ouais', 'fr', true],
+    ['insured', 'non merci', 'fr', false],
+    ['papers', 'nee', 'nl', false],
+    ['papers', 'evet', 'tr', true],
+    ['papers', 'la', 'ar', false],
+    ['age', 'j ai trente deux ans', 'fr', 32],
+    ['age', '45', 'nl', 45],
+    ['age', '٤٥', 'ar', 45],
+    ['pregnancy_weeks', '5 mois', 'fr', 22],
+    ['commune', 'schaarbeek', 'nl', '21015'],
+    ['commune', 'anderleht', 'fr', '21001'],
+    ['commune', 'Sint-Jans-Molenbeek', 'nl', '21012'],
+  ])('%s ← "%s" (%s)', (fact, text, lang, value) => {
+    expect(u.parseAnswer(text, fact, facts[fact], lang)).toMatchObject({ ok: true, value });
+  });
+
+  test.each<[string, string, Lang, string]>([
+    ['age', '250', 'fr', 'out_of_range'],
+    ['housing_situation', '9', 'fr', 'out_of_range'],
+    ['insured', 'peut-être', 'fr', 'no_match'],
+    ['commune', 'Paris', 'fr', 'no_match'],
+    ['commune', '1050', 'fr', 'ambiguous'],
+  ])('%s ← "%s" is not taken (%s)', (fact, text, lang, reason) => {
+    expect(u.parseAnswer(text, fact, facts[fact], lang)).toMatchObject({ ok: false, reason });
+  });
+});
+
+describe('global commands in any language, at any step', () => {
+  test.each<[string, Lang, string | undefined]>([
+    ['menu', 'fr', 'restart'],
+    ['aide', 'fr', 'help'],
+    ['hulp', 'nl', 'help'],
+    ['terug', 'nl', 'back'],
+    ['je veux parler a quelqu un svp', 'fr', 'human'],
+    ['Parler à une personne', 'fr', 'human'],
+    ['bghit nhder m3a chi wahed', 'ar', 'human'],
+    ['oublie-moi', 'fr', 'forget_me'],
+    ['vergeet mij', 'nl', 'forget_me'],
+    ['beni unut', 'tr', 'forget_me'],
+    ['olvídame', 'es', 'forget_me'],
+    ['plus', 'fr', 'more'],
+    ['stop', 'en', 'stop'],
+    ['Parler à quelqu\'un maintenant', 'fr', undefined],
+    ['je n ai plus de logement depuis hier et je dors chez un ami', 'fr', undefined],
+    ['Pour moi', 'fr', undefined],
+  ])('"%s" → %s', (text, lang, intent) => {
+    expect(u.globalIntent(text, lang)).toBe(intent);
+  });
+});
+
+describe('languages', () => {
+  test.each<[string, Lang | undefined]>([
+    ['nederlands', 'nl'],
+    ['in het nederlands aub', 'nl'],
+    ['english please', 'en'],
+    ['en français', 'fr'],
+    ['عربي', 'ar'],
+    ['türkçe', 'tr'],
+    ['español', 'es'],
+    ['romana', 'ro'],
+    ['je cherche un logement', undefined],
+  ])('explicit request "%s" → %s', (text, lang) => {
+    expect(u.languageRequest(text)).toBe(lang);
+  });
+
+  test.each<[string, Lang]>([
+    ['bonjour je cherche de l aide pour mon logement', 'fr'],
+    ['ik zoek hulp voor mijn woning', 'nl'],
+    ['hello i need help with my flat', 'en'],
+    ['السلام عليكم أحتاج مساعدة', 'ar'],
+    ['merhaba ev ariyorum yardim lutfen', 'tr'],
+    ['hola necesito ayuda con mi piso', 'es'],
+    ['buna caut ajutor pentru locuinta mea', 'ro'],
+  ])('detects "%s" as %s', (text, lang) => {
+    expect(u.detectLanguage(text)?.lang).toBe(lang);
+  });
+});
+
+test.each<[string, string | undefined]>([
+  ['j habite a Forest', '21007'],
+  ['ik woon in Vorst', '21007'],
+  ['je jette tout', undefined],
+  ['I live in Jette', '21010'],
+])('a commune name that is also a word needs a place cue in free text: %s', async (text, nis) => {
+  expect(u.extractFacts(text, 'fr').facts.commune).toBe(nis);
+});
