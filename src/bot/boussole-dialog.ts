@@ -19,6 +19,8 @@ export const ROOT_DIALOG = 'boussole';
 /** What the dialog remembers between turns (persisted). */
 export interface Memory {
   lang?: Lang;
+  /** The person chose (or clearly wrote in) `lang`; before that it is only the channel's locale. */
+  languageChosen?: boolean;
   engine: EngineState | null;
   /** Ranked services not shown yet ("more"). */
   pending: RankedService[];
@@ -95,7 +97,7 @@ export interface DialogDeps {
 
 /** Below this confidence, a theme guessed from free text is not used. */
 const THEME_CONFIDENCE = 0.55;
-const LANGUAGE_CONFIDENCE = 0.6;
+const LANGUAGE_CONFIDENCE = 0.55;
 
 function channelLanguage(activity: Partial<Activity>): Lang | undefined {
   const l = (activity.locale ?? '').slice(0, 2).toLowerCase();
@@ -174,7 +176,10 @@ export class BoussoleDialog extends Dialog {
     const l = lang ?? 'fr';
     const t = this.deps.t;
     await ctx.sendActivity(message([t(l, 'welcome.intro'), t(l, 'welcome.automated'), t(l, 'welcome.privacy', { days: this.deps.retentionDays }), t(l, 'welcome.emergency')].join('\n\n'), l, { channelData: { welcome: true } }));
-    if (remembered) mem.lang = remembered;
+    if (remembered) {
+      mem.lang = remembered;
+      mem.languageChosen = true;
+    }
     if (firstText) return; // the first message itself starts the journey (handleText)
     const start = await this.deps.engine.start('main', remembered ? { language: remembered } : {}, l);
     mem.lang = l;
@@ -188,6 +193,7 @@ export class BoussoleDialog extends Dialog {
 
   private async setLanguage(ctx: TurnContext, mem: Memory, lang: Lang): Promise<void> {
     mem.lang = lang;
+    mem.languageChosen = true;
     if (mem.engine) mem.engine = { ...mem.engine, facts: { ...mem.engine.facts, language: lang } };
     if (this.deps.rememberLanguage) await this.deps.rememberLanguage(ctx, lang);
   }
@@ -214,8 +220,11 @@ export class BoussoleDialog extends Dialog {
     if (intent) return this.globalCommand(ctx, mem, intent);
 
     // Free text: a language we can tell, facts and theme, then the engine.
+    // A language read from this very text counts as the person's choice; the channel's locale
+    // only decides how we speak until they choose.
+    let detected: Lang | undefined;
     if (!mem.engine?.facts.language) {
-      const detected = this.confidentLanguage(text);
+      detected = this.confidentLanguage(text);
       if (detected) await this.setLanguage(ctx, mem, detected);
     }
     const lng = this.lang(mem);
@@ -232,13 +241,14 @@ export class BoussoleDialog extends Dialog {
       if (th && th.confidence >= THEME_CONFIDENCE) found.theme = th.theme;
     }
     delete found.language;
-    if (mem.lang && !(mem.engine?.facts.language)) found.language = mem.lang;
+    if (detected) found.language = detected;
     const describedSituation = Object.keys(found).some((k) => k !== 'language' && k !== 'audience');
     if (describedSituation && found.audience === undefined && !mem.engine?.facts.audience) found.audience = 'resident';
 
     let state = mem.engine;
     if (!state) {
-      const started = await this.deps.engine.start('main', { ...(mem.lang ? { language: mem.lang } : {}), ...found }, lng);
+      const known = mem.lang && (detected || mem.languageChosen) ? { language: mem.lang } : {};
+      const started = await this.deps.engine.start('main', { ...known, ...found }, lng);
       if (Object.keys(found).length || !started.state.node) return this.replies(ctx, mem, started);
       state = started.state;
     }

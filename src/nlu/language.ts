@@ -19,12 +19,14 @@ export class LanguageDetector {
     if (/[\u0600-\u06FF]/.test(text)) return { lang: 'ar', confidence: 0.95 };
     const words = tokens(normalize(text));
     if (words.length === 0) return undefined;
-    const scores = this.stop.map(([l, set]) => [l, words.filter((w) => set.has(w)).length] as [Lang, number]).sort((a, b) => b[1] - a[1]);
-    const [top, second] = scores;
+    // A word shared by k languages ("de": fr, es, ro) gives each of them 1/k of a vote.
+    const weight = (w: string) => 1 / Math.max(1, this.stop.filter(([, set]) => set.has(w)).length);
+    const scores = this.stop.map(([l, set]) => [l, words.filter((w) => set.has(w)).reduce((s, w) => s + weight(w), 0)] as [Lang, number]).sort((a, b) => b[1] - a[1]);
+    const [top] = scores;
     if (top[1] === 0) return undefined;
     const total = scores.reduce((s, x) => s + x[1], 0);
-    const margin = (top[1] - second[1]) / Math.max(1, total);
-    const confidence = Math.min(0.99, (top[1] / total) * Math.min(1, top[1] / 2) * (0.5 + margin));
+    // Share of the votes, weighed by how many words voted (one shared word proves little).
+    const confidence = 0.3 + 0.7 * (top[1] / total) * Math.min(1, top[1] / 3);
     return { lang: top[0], confidence };
   }
 

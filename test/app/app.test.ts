@@ -1,0 +1,102 @@
+/**
+ * The real application over HTTP: operations endpoints, the Bot Framework endpoint's contract on
+ * bad input, a full Direct Line conversation with the real bot (channelData out, database effects),
+ * "forget me", and logs that never contain what the person typed.
+ */
+import crypto from 'node:crypto';
+import { startBoussole, type RunningBoussole } from '../../src/app/boussole';
+import { createLogger } from '../../src/logging/logger';
+import { call, DirectLineClient, type WireActivity } from '../directline/support';
+
+let app: RunningBoussole;
+const logLines: string[] = [];
+const SECRET_TEXT = 'ik word uit mijn huis gezet in schaarbeek';
+
+beforeAll(async () => {
+  app = await startBoussole({
+    env: { MONGODB_URI: process.env.TEST_MONGODB_URI, MONGODB_DB: `t_${crypto.randomBytes(5).toString('hex')}`, PORT: '0', BOT_AUTH: 'local', LOG_LEVEL: 'debug' },
+    log: createLogger('debug', {}, (l) => logLines.push(l)),
+  });
+});
+afterAll(async () => {
+  await app.database.db.dropDatabase().catch(() => undefined);
+  await app.close();
+});
+
+const orientation = (a: WireActivity) => (a.channelData as { orientation?: { theme: string; commune: { nis: string }; bassin: string; services: Array<{ id: string }> } } | undefined)?.orientation;
+const question = (a: WireActivity) => (a.channelData as { question?: { slot: string } } | undefined)?.question?.slot;
+
+test('operations: /healthz and /readyz answer JSON', async () => {
+  expect(await call(`${app.url}healthz`)).toMatchObject({ status: 200, body: { status: 'ok' } });
+  expect(await call(`${app.url}readyz`)).toMatchObject({ status: 200, body: { status: 'ready' } });
+  expect(await call(`${app.url}nowhere`)).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+});
+
+const activity = (over: Record<string, unknown> = {}) => ({ type: 'message', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9/', from: { id: 'u1' }, recipient: { id: 'bot' }, conversation: { id: 'c-api-1' }, text: 'bonjour', ...over });
+
+test.each<[string, { body?: string; json?: unknown; headers?: Record<string, string> }, number, string]>([
+  ['malformed JSON', { body: '{"type": "message",', headers: { 'Content-Type': 'application/json' } }, 400, 'invalid_json'],
+  ['not an object', { json: ['message'] }, 400, 'invalid_activity'],
+  ['no conversation', { json: { ...activity(), conversation: undefined } }, 400, 'invalid_activity'],
+  ['no sender', { json: { ...activity(), from: undefined } }, 400, 'invalid_activity'],
+  ['operator in the conversation id', { json: activity({ conversation: { id: { $gt: '' } } }) }, 400, 'invalid_activity'],
+  ['text over the limit', { json: activity({ text: 'x'.repeat(1001) }) }, 413, 'text_too_long'],
+  ['body over 64 kB', { json: activity({ text: 'x', padding: 'y'.repeat(70_000) }) }, 413, 'payload_too_large'],
+])('POST /api/messages with %s: a JSON 4xx error, no crash', async (_name, req, status, code) => {
+  const r = await call(`${app.url}api/messages`, { method: 'POST', ...req });
+  expect(r).toMatchObject({ status, body: { error: { code } } });
+  expect((await call(`${app.url}healthz`)).status).toBe(200);
+});
+
+test('POST /api/messages in local mode with expectReplies: the welcome and the language question come back', async () => {
+  const r = await call<{ activities: Array<{ text: string; channelData?: { question?: { slot: string } } }> }>(`${app.url}api/messages`, { method: 'POST', json: activity({ deliveryMode: 'expectReplies', locale: 'fr-BE', conversation: { id: `c-${Date.now()}` } }) });
+  expect(r.status).toBe(200);
+  expect(r.body.activities[0].text).toMatch(/Boussole/);
+  expect(r.body.activities.map((a) => a.channelData?.question?.slot)).toContain('language');
+});
+
+test('a full web chat conversation through /v3/directline with the real bot, database effects, and "forget me"', async () => {
+  const dl = new DirectLineClient(`${app.url}v3/directline`);
+  expect((await dl.generate()).status).toBe(200);
+  expect((await dl.start('nl-BE')).status).toBeLessThan(300);
+  await dl.pollUntil((seen) => seen.some((a) => question(a) === 'language'));
+  await dl.say('Nederlands');
+  await dl.pollUntil((seen) => seen.some((a) => question(a) === 'audience'));
+  await dl.say('Voor mij of iemand dichtbij');
+  await dl.pollUntil((seen) => seen.some((a) => question(a) === 'theme'));
+  await dl.say(SECRET_TEXT);
+  const seen = await dl.pollUntil((s) => s.some((a) => orientation(a)));
+  const o = orientation(seen.find((a) => orientation(a))!)!;
+  expect(o).toMatchObject({ theme: 'logement', commune: { nis: '21015' }, bassin: 'nord-est' });
+  expect(o.services[0].id).toBe('cpas-schaerbeek');
+  expect(seen.find((a) => orientation(a))!.locale).toBe('nl');
+
+  // Conversation state is in MongoDB, stored as text, with an expiry.
+  const state = await app.database.db.collection('bot_state').find({ _id: { $regex: dl.conversationId } } as never).toArray();
+  expect(state).toHaveLength(1);
+  expect(state[0].expiresAt).toBeInstanceOf(Date);
+
+  // Logs: events and ids, never the person's words.
+  expect(logLines.length).toBeGreaterThan(0);
+  expect(logLines.join('\n')).not.toMatch(/schaarbeek|Nederlands|Voor mij/i);
+
+  await dl.say('vergeet mij');
+  await dl.pollUntil((s) => s.some((a) => /gewist/.test(a.text ?? '')));
+  // The state is deleted when the turn ends, just after the confirmation is delivered.
+  const stateLeft = async () => app.database.db.collection('bot_state').countDocuments({ _id: { $regex: dl.conversationId } } as never);
+  for (let i = 0; i < 50 && (await stateLeft()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(await stateLeft()).toBe(0);
+  const left = await app.database.db.collection('directline_activities').find({ conversationId: dl.conversationId } as never).toArray();
+  expect(left.map((d) => String(d.activity ?? d.json ?? JSON.stringify(d)))).not.toEqual(expect.arrayContaining([expect.stringMatching(/schaarbeek/i)]));
+});
+
+test('text that looks like a query operator is just text: no crash, asked again', async () => {
+  const dl = new DirectLineClient(`${app.url}v3/directline`);
+  await dl.generate();
+  await dl.start('fr-BE');
+  await dl.pollUntil((seen) => seen.some((a) => question(a) === 'language'));
+  await dl.say('{"$gt": ""}');
+  await dl.say('$where');
+  const seen = await dl.pollUntil((s) => s.filter((a) => a.from.role === 'bot' && question(a) === 'language').length >= 3);
+  expect(seen.filter((a) => a.from.role === 'user').map((a) => a.text)).toEqual(['{"$gt": ""}', '$where']);
+});
