@@ -247,7 +247,7 @@ export class BoussoleDialog extends Dialog {
 
     let state = mem.engine;
     if (!state) {
-      const known = mem.lang && (detected || mem.languageChosen) ? { language: mem.lang } : {};
+      const known: Facts = mem.lang && (detected || mem.languageChosen) ? { language: mem.lang } : {};
       const started = await this.deps.engine.start('main', { ...known, ...found }, lng);
       if (Object.keys(found).length || !started.state.node) return this.replies(ctx, mem, started);
       state = started.state;
