@@ -1,0 +1,49 @@
+/**
+ * The bot tells people which word to type ("type «menu» to start again"): in every language, each
+ * quoted word must be understood as that very command by the NLU, and every command named must be quoted.
+ */
+import { createUnderstanding } from '../../src/nlu';
+import { LANGUAGES, type Lang } from '../../src/catalogue/schema';
+import type { GlobalIntent, Understanding } from '../../src/bot/understanding';
+import { loadResources, lookup } from '../../src/i18n/resources';
+
+const resources = loadResources();
+let u: Understanding;
+beforeAll(async () => {
+  u = await createUnderstanding(resources);
+});
+
+/** Text between quotes of any of the styles the locales use: « », “ ”, „ ”, " ". */
+function quotedWords(text: string): string[] {
+  return [...text.matchAll(/«\s*([^»]+?)\s*»|“([^”]+)”|„([^”]+)”|"([^"]+)"/g)].map((m) => (m[1] ?? m[2] ?? m[3] ?? m[4]).trim());
+}
+
+const COMMAND_TEXTS: Array<[string, GlobalIntent[]]> = [
+  ['welcome.privacy', ['forget_me']],
+  ['common.end', ['restart', 'human']],
+  ['common.offer_person', ['human']],
+  ['results.more_count', ['more']],
+  ['global.help', ['restart', 'back', 'human', 'change_language', 'forget_me']],
+];
+const cases = LANGUAGES.flatMap((lang) => COMMAND_TEXTS.map(([key, intents]) => [lang, key, intents] as const));
+
+test.each(cases)('%s %s: each quoted word is the command it announces', (lang, key, intents) => {
+  const text = lookup(resources[lang]?.translation, key);
+  expect(typeof text).toBe('string');
+  const words = quotedWords(text as string);
+  const understood = words.map((w) => [w, u.globalIntent(w, lang as Lang) ?? 'not understood'] as const);
+  // A failure shows the word and what it was taken for.
+  expect(understood.filter(([, i]) => !(intents as readonly string[]).includes(i))).toEqual([]);
+  expect([...new Set(understood.map(([, i]) => i))].sort()).toEqual([...intents].sort());
+});
+
+test.each([...LANGUAGES])('%s: the theme word suggested after a birth leads to mental health', (lang) => {
+  const text = lookup(resources[lang]?.translation, 'perinatalite.say_mh_hint') as string;
+  const [word] = quotedWords(text);
+  expect(word).toBeTruthy();
+  expect(u.theme(word, lang)?.theme).toBe('sante_mentale');
+});
+
+test('quotedWords reads every quote style in the locales', () => {
+  expect(quotedWords('Écrivez « menu » ou “kişi”, „înapoi” et «انسني» or "person".')).toEqual(['menu', 'kişi', 'înapoi', 'انسني', 'person']);
+});
