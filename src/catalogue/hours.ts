@@ -4,9 +4,12 @@ import type { Schedule } from './schema';
 const TZ = 'Europe/Brussels';
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
+// Building a formatter is costly; one serves every call.
+const FORMAT = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** Day of week (1 = Monday) and minutes since midnight in Brussels. */
 export function brusselsClock(d: Date): { day: number; minutes: number; date: string } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
+  const parts = FORMAT.formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const hour = Number(get('hour')) % 24;
   return { day: WEEKDAYS[get('weekday')] ?? 1, minutes: hour * 60 + Number(get('minute')), date: `${get('year')}-${get('month')}-${get('day')}` };
