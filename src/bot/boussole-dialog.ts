@@ -235,7 +235,7 @@ export class BoussoleDialog extends Dialog {
       const direct = await this.deps.engine.answer(mem.engine, text, lng);
       if (!direct.misunderstood) return this.replies(ctx, mem, direct);
     }
-    const { facts: found } = u.extractFacts(text, lng);
+    const { facts: found, ambiguous } = u.extractFacts(text, lng);
     if (found.theme === undefined) {
       const th = u.theme(text, lng);
       if (th && th.confidence >= THEME_CONFIDENCE) found.theme = th.theme;
@@ -248,12 +248,14 @@ export class BoussoleDialog extends Dialog {
     let state = mem.engine;
     if (!state) {
       const known: Facts = mem.lang && (detected || mem.languageChosen) ? { language: mem.lang } : {};
-      const started = await this.deps.engine.start('main', { ...known, ...found }, lng);
+      const candidates = ambiguous.commune?.length ? { fact: 'commune', values: ambiguous.commune } : undefined;
+      const started = await this.deps.engine.start('main', { ...known, ...found }, lng, candidates);
       if (Object.keys(found).length || !started.state.node) return this.replies(ctx, mem, started);
       state = started.state;
     }
     const awaited = this.awaitedFact(state);
     const merged: EngineState = { ...state, facts: { ...state.facts, ...found } };
+    if (ambiguous.commune?.length && merged.facts.commune === undefined) merged.candidates = { fact: 'commune', values: ambiguous.commune };
     const step = awaited && found[awaited] === undefined ? await this.deps.engine.answer(merged, text, lng) : await this.deps.engine.resume(merged, lng);
     return this.replies(ctx, mem, step);
   }

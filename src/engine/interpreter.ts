@@ -23,9 +23,9 @@ export class Engine {
   }
 
   /** Starts a journey from its first node with the facts already known. */
-  async start(journey: string, facts: Facts, lang: Lang): Promise<StepResult> {
+  async start(journey: string, facts: Facts, lang: Lang, candidates?: EngineState['candidates']): Promise<StepResult> {
     const g = this.graph(journey);
-    return this.walk({ journey, node: g.start, facts: { ...facts }, trail: [], misses: 0 }, lang);
+    return this.walk({ journey, node: g.start, facts: { ...facts }, trail: [], misses: 0, candidates }, lang);
   }
 
   /** Goes on from where the state waits, e.g. after new facts were added from free text. */
@@ -42,12 +42,13 @@ export class Engine {
     const spec = this.facts[fact];
     const parsed = this.parse(text, fact, spec, lang);
     if (!parsed.ok) {
-      const next: EngineState = { ...state, misses: state.misses + 1 };
+      const candidates = parsed.reason === 'ambiguous' && parsed.candidates?.length ? { fact, values: parsed.candidates } : undefined;
+      const next: EngineState = { ...state, misses: candidates ? state.misses : state.misses + 1, candidates };
       const res = await this.walk(next, lang);
       return { ...res, misunderstood: true };
     }
     const facts = { ...state.facts, ...(parsed.extra ?? {}), [fact]: parsed.value };
-    return this.walk({ ...state, facts, misses: 0 }, lang);
+    return this.walk({ ...state, facts, misses: 0, candidates: undefined }, lang);
   }
 
   /** Goes back to the previous question, forgetting its answer. */

@@ -87,7 +87,7 @@ export interface EnginePorts {
 
 export type Output =
   | { kind: 'say'; key: string; params?: Record<string, string | number> }
-  | { kind: 'question'; fact: string; key: string; spec: FactSpec; options?: string[]; retry: boolean }
+  | { kind: 'question'; fact: string; key: string; spec: FactSpec; options?: string[]; retry: boolean; candidates?: string[] }
   | {
       kind: 'results';
       journey: string;
@@ -114,6 +114,8 @@ export interface EngineState {
   trail: Array<{ journey: string; node: string }>;
   /** Consecutive answers not understood at the current question. */
   misses: number;
+  /** Values an answer could mean (e.g. the communes of a shared postal code): the fact's question asks which one. */
+  candidates?: { fact: string; values: string[] };
 }
 
 export interface StepResult {

@@ -101,6 +101,12 @@ export function renderOutputs(outputs: Output[], c: RenderContext, pageSize = 3)
         replies.push(message(c.t(c.lang, o.key, o.params), c.lang));
         break;
       case 'question': {
+        if (o.candidates?.length) {
+          // "Which one?": the candidates are values of the fact (commune NIS codes), shown by name.
+          const titles = o.candidates.map((v) => (o.spec.kind === 'commune' ? (c.communeName(v) ?? v) : optionLabel(c.t, c.lang, o.fact, v)));
+          replies.push(message(c.t(c.lang, o.key), c.lang, { ...suggested(titles), inputHint: 'expectingInput', channelData: { question: { slot: o.fact, kind: o.spec.kind, options: o.candidates } } } as Partial<Activity>));
+          break;
+        }
         const options = o.spec.kind === 'yesno' ? ['true', 'false'] : (o.options ?? []);
         const prompt = c.t(c.lang, o.key);
         const text = o.retry ? `${c.t(c.lang, options.length ? 'common.not_understood' : 'common.not_understood_free')}\n\n${prompt}` : prompt;

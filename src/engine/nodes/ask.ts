@@ -6,11 +6,15 @@
  *
  * `options` narrows a choice fact's options (default: all of them, as in dialogs/facts.json).
  * The answer is parsed by the NLU according to the fact's kind (choice, yesno, number, commune,
- * date, text); an answer not understood re-asks the question.
+ * date, text); an answer not understood re-asks the question; an answer that could mean several
+ * values (a postal code shared by communes) asks which one, with those values as choices.
  */
 import { z } from 'zod';
 import { registerNodeType } from '../registry';
 import type { NodeBase } from '../types';
+
+/** Locale key of the "which one?" question when an answer could mean several values. */
+export const AMBIGUOUS_PROMPT = 'common.ask_which_one';
 
 export interface AskNode extends NodeBase {
   type: 'ask';
@@ -25,13 +29,15 @@ export const askNode = {
   doc: 'Asks for one fact unless it is already known.',
   terminal: false,
   schema: z.object({ type: z.literal('ask'), note: z.string().optional(), fact: z.string().min(1), prompt: z.string().min(1), options: z.array(z.string()).min(1).optional(), next: z.string().min(1) }).strict(),
-  refs: (n: AskNode) => ({ facts: [n.fact], localeKeys: [n.prompt], nodes: [n.next], factOptions: (n.options ?? []).map((o) => ({ fact: n.fact, option: o })) }),
+  refs: (n: AskNode) => ({ facts: [n.fact], localeKeys: [n.prompt, AMBIGUOUS_PROMPT], nodes: [n.next], factOptions: (n.options ?? []).map((o) => ({ fact: n.fact, option: o })) }),
   successors: (n: AskNode) => [n.next],
   describe: (n: AskNode) => ({ label: `ask ${n.fact}${n.options ? `: ${n.options.join(' / ')}` : ''}`, shape: 'rect' as const }),
   async execute(n: AskNode, ctx: import('../registry').ExecContext) {
     if (ctx.state.facts[n.fact] !== undefined) return { goto: n.next };
     const spec = ctx.facts[n.fact];
-    ctx.emit({ kind: 'question', fact: n.fact, key: n.prompt, spec, options: n.options ?? spec.options, retry: ctx.state.misses > 0 });
+    const candidates = ctx.state.candidates?.fact === n.fact ? ctx.state.candidates.values : undefined;
+    if (candidates?.length) ctx.emit({ kind: 'question', fact: n.fact, key: AMBIGUOUS_PROMPT, spec, options: n.options ?? spec.options, retry: false, candidates });
+    else ctx.emit({ kind: 'question', fact: n.fact, key: n.prompt, spec, options: n.options ?? spec.options, retry: ctx.state.misses > 0 });
     return { wait: true as const };
   },
 };
