@@ -6,7 +6,7 @@ import type { Activity, Attachment } from 'botbuilder-core';
 import type { BassinId, Helpdesk, Lang, Rendezvous } from '../../catalogue/schema';
 import type { Output, RankedService } from '../../engine/types';
 import { pickText, type Translate } from '../../i18n/i18n';
-import { formatHours, serviceCard, type CardContext } from './service-card';
+import { adaptiveCard, formatHours, serviceCard, type CardContext } from './service-card';
 
 export interface RenderContext extends CardContext {
   helpdesk(bassin: BassinId | undefined): Helpdesk | undefined;
@@ -40,21 +40,13 @@ export function rendezvousCard(r: Rendezvous, c: RenderContext): Attachment {
     r.status === 'confirmed' && r.start
       ? t('rendezvous.on', { date: new Intl.DateTimeFormat(c.lang, { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Brussels' }).format(new Date(r.start)) })
       : t('rendezvous.provisional');
-  return {
-    contentType: 'application/vnd.microsoft.card.adaptive',
-    content: {
-      type: 'AdaptiveCard',
-      version: '1.3',
-      lang: c.lang,
-      body: [
-        { type: 'TextBlock', text: t('rendezvous.title'), weight: 'Bolder', wrap: true, style: 'heading' },
-        { type: 'TextBlock', text: pickText(r.title, c.lang)?.text, wrap: true },
-        { type: 'FactSet', facts: [{ title: t('rendezvous.where'), value: `${pickText(r.place, c.lang)?.text ?? ''} (${c.communeName(r.commune) ?? ''})` }] },
-        { type: 'TextBlock', text: [when, pickText(r.recurrence, c.lang)?.text].filter(Boolean).join(' '), wrap: true, isSubtle: r.status !== 'confirmed' },
-        { type: 'TextBlock', text: t('card.checked', { date: r.checkedAt }), isSubtle: true, size: 'Small', wrap: true },
-      ],
-    },
-  };
+  return adaptiveCard(c.lang, [
+    { type: 'TextBlock', text: t('rendezvous.title'), weight: 'Bolder', wrap: true, style: 'heading' },
+    { type: 'TextBlock', text: pickText(r.title, c.lang)?.text, wrap: true },
+    { type: 'FactSet', facts: [{ title: t('rendezvous.where'), value: `${pickText(r.place, c.lang)?.text ?? ''} (${c.communeName(r.commune) ?? ''})` }] },
+    { type: 'TextBlock', text: [when, pickText(r.recurrence, c.lang)?.text].filter(Boolean).join(' '), wrap: true, isSubtle: r.status !== 'confirmed' },
+    { type: 'TextBlock', text: t('card.checked', { date: r.checkedAt }), isSubtle: true, size: 'Small', wrap: true },
+  ]);
 }
 
 /** Text that points a person to the bassin's Helpdesk, or to "Allô? Aide sociale" when none is known. */

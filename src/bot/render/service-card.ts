@@ -35,6 +35,11 @@ export function telUri(phone: string): string {
   return `tel:${digits}`;
 }
 
+/** An Adaptive Card attachment (v1.3: what Web Chat renders). */
+export function adaptiveCard(lang: Lang, body: unknown[], actions: unknown[] = []): Attachment {
+  return { contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.3', lang, body, actions } };
+}
+
 export function serviceCard(r: RankedService, c: CardContext): Attachment {
   const s = r.service;
   const t = (k: string, p?: Record<string, unknown>) => c.t(c.lang, k, p);
@@ -64,20 +69,15 @@ export function serviceCard(r: RankedService, c: CardContext): Attachment {
   const actions: Array<Record<string, unknown>> = [];
   if (s.phone) actions.push({ type: 'Action.OpenUrl', title: `${t('card.call')} ${s.phone}`, url: telUri(s.phone) });
   if (s.website) actions.push({ type: 'Action.OpenUrl', title: t('card.open_website'), url: s.website });
-  return {
-    contentType: 'application/vnd.microsoft.card.adaptive',
-    content: {
-      type: 'AdaptiveCard',
-      version: '1.3',
-      lang: c.lang,
-      body: [
-        { type: 'TextBlock', text: txt(s.name), weight: 'Bolder', size: 'Medium', wrap: true, style: 'heading' },
-        { type: 'TextBlock', text: status, isSubtle: true, spacing: 'None', wrap: true },
-        { type: 'TextBlock', text: txt(s.description), wrap: true },
-        { type: 'FactSet', facts },
-        { type: 'TextBlock', text: t('card.checked', { date: s.checkedAt }), isSubtle: true, size: 'Small', wrap: true },
-      ],
-      actions,
-    },
-  };
+  return adaptiveCard(
+    c.lang,
+    [
+      { type: 'TextBlock', text: txt(s.name), weight: 'Bolder', size: 'Medium', wrap: true, style: 'heading' },
+      { type: 'TextBlock', text: status, isSubtle: true, spacing: 'None', wrap: true },
+      { type: 'TextBlock', text: txt(s.description), wrap: true },
+      { type: 'FactSet', facts },
+      { type: 'TextBlock', text: t('card.checked', { date: s.checkedAt }), isSubtle: true, size: 'Small', wrap: true },
+    ],
+    actions,
+  );
 }
