@@ -62,8 +62,12 @@ export interface HandoffSession {
   onEvent(ctx: TurnContext, view: ConversationView): Promise<Reply[] | undefined>;
 }
 
-/** A check that may answer a message before anything else (the safety net). */
-export type SafetyCheck = (text: string, lang: Lang) => Reply[] | undefined;
+/**
+ * A check that answers a message before anything else (the safety net). `stop`: nothing else is
+ * done with this message (the person chooses to continue or to talk to someone); otherwise the
+ * answer comes first and the message is handled as usual.
+ */
+export type SafetyCheck = (text: string, lang: Lang, opts: { isAnswerButton: boolean }) => { replies: Reply[]; stop: boolean } | undefined;
 
 export interface HandoffRequest {
   reason: string;
@@ -200,10 +204,16 @@ export class BoussoleDialog extends Dialog {
 
   private async handleText(ctx: TurnContext, mem: Memory, text: string): Promise<Reply[]> {
     const u = this.deps.understanding;
-    const t = this.deps.t;
+    const safety = this.deps.safety?.(text, this.lang(mem), { isAnswerButton: u.isOptionTitle(text) });
+    if (safety?.stop) return safety.replies;
+    const first = safety?.replies ?? [];
+    return [...first, ...(await this.handleAfterSafety(ctx, mem, text))];
+  }
 
-    const safety = this.deps.safety?.(text, this.lang(mem));
-    if (safety?.length) return safety;
+  /** Everything after the safety net. */
+  private async handleAfterSafety(ctx: TurnContext, mem: Memory, text: string): Promise<Reply[]> {
+    const u = this.deps.understanding;
+    const t = this.deps.t;
 
     const intercepted = this.deps.session ? await this.deps.session.intercept(ctx, text, this.view(mem)) : undefined;
     if (intercepted) return intercepted;
@@ -243,6 +253,9 @@ export class BoussoleDialog extends Dialog {
     delete found.language;
     if (detected) found.language = detected;
     const describedSituation = Object.keys(found).some((k) => k !== 'language' && k !== 'audience');
+    // Someone who describes their situation instead of choosing a language is answered in the
+    // language we already speak to them (their channel's); they can change it at any time.
+    if (describedSituation && !found.language && !mem.engine?.facts.language && mem.lang) found.language = mem.lang;
     if (describedSituation && found.audience === undefined && !mem.engine?.facts.audience) found.audience = 'resident';
 
     let state = mem.engine;
@@ -310,6 +323,10 @@ export class BoussoleDialog extends Dialog {
     const lang = this.lang(mem);
     const engine = this.deps.engine;
     switch (intent) {
+      case 'continue': {
+        const again = mem.engine ? await engine.resume(mem.engine, lang) : await engine.start('main', mem.lang && mem.languageChosen ? { language: mem.lang } : {}, lang);
+        return this.replies(ctx, mem, again);
+      }
       case 'help': {
         const again = mem.engine ? await engine.resume(mem.engine, lang) : undefined;
         return [message(t(lang, 'global.help'), lang), ...(again ? await this.replies(ctx, mem, again) : [])];

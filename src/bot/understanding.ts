@@ -2,7 +2,7 @@
 import type { Lang } from '../catalogue/schema';
 import type { AnswerParser, Facts } from '../engine/types';
 
-export const GLOBAL_INTENTS = ['help', 'restart', 'back', 'human', 'change_language', 'stop', 'forget_me', 'more'] as const;
+export const GLOBAL_INTENTS = ['help', 'restart', 'back', 'human', 'change_language', 'stop', 'forget_me', 'more', 'continue'] as const;
 export type GlobalIntent = (typeof GLOBAL_INTENTS)[number];
 
 export interface Understanding {

@@ -48,7 +48,8 @@ export function createAnswerParser(deps: { lexicons: Record<Lang, Lexicon>; labe
     // 3. Words of the lexicon for this fact ("à la rue" → no_roof), or a language's own name.
     const lexHits = new Set<string>();
     for (const l of LANGUAGES) {
-      const lex = fact === 'language' ? { [l]: lexicons[l].language_names } : (lexicons[l].facts[fact] ?? {});
+      // Language names inside a sentence: whole names only ("en", "es" are ordinary words too).
+      const lex = fact === 'language' ? { [l]: lexicons[l].language_names.filter((n) => n.length > 2) } : (lexicons[l].facts[fact] ?? {});
       for (const [o, phrases] of Object.entries(lex)) if (options.includes(o) && phrases.some((p) => containsPhrase(norm, p))) lexHits.add(o);
     }
     if (fact === 'audience' && LANGUAGES.some((l) => lexicons[l].professional.some((p) => containsPhrase(norm, p)))) lexHits.add('professional');

@@ -9,6 +9,7 @@ export function normalize(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
+    .replace(/ı/g, 'i') // Turkish dotless i does not decompose
     .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
     .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
     .normalize('NFD')

@@ -25,6 +25,8 @@ interface Expect {
   text?: string[];
   /** Every reply of the turn is in this language. */
   locale?: string;
+  /** The safety net answered at this level, giving this number first. */
+  safety?: { level: 'urgent' | 'emergency'; first: string };
 }
 interface Step {
   send: string;
@@ -63,6 +65,10 @@ test.each(cases)('%s', async (_name, c) => {
     if (e.question !== undefined) expect({ where, question: questionOf(replies) ?? null }).toEqual({ where, question: e.question });
     if (e.locale) expect({ where, locales: [...new Set(replies.map((r) => r.locale))] }).toEqual({ where, locales: [e.locale] });
     for (const s of e.text ?? []) expect({ where, found: replies.some((r) => (r.text ?? '').toLowerCase().includes(s.toLowerCase())) }).toEqual({ where, found: true });
+    if (e.safety) {
+      const sd = replies.map((r) => (r.channelData as { safety?: { level: string; numbers: Array<{ id: string }> } } | undefined)?.safety).find(Boolean);
+      expect({ where, level: sd?.level, first: sd?.numbers[0]?.id }).toEqual({ where, ...e.safety });
+    }
     const o = orientationOf(replies);
     const wantsOrientation = e.theme || e.services || e.first || e.commune !== undefined || e.bassin !== undefined || e.rendezvous || e.unmet;
     if (!wantsOrientation) continue;

@@ -14,6 +14,7 @@ import { createI18n } from '../../src/i18n/i18n';
 import { silentLogger } from '../../src/logging/logger';
 import { createUnderstanding } from '../../src/nlu';
 import { renderContextFactory } from '../../src/app/render-context';
+import { safetyCheck } from '../../src/app/safety';
 import type { Understanding } from '../../src/bot/understanding';
 
 const seed = loadSeed();
@@ -35,6 +36,7 @@ export async function testDialog(now = new Date('2026-11-23T10:00:00+01:00'), ex
     log: silentLogger,
     maxChars: 1000,
     retentionDays: 7,
+    safety: safetyCheck(t),
     ...extra,
   });
   return { dialog, ports };

@@ -1,0 +1,52 @@
+/**
+ * The safety net's detector: runs on every message before anything else. All languages' patterns
+ * run on every message (people mix languages); ordinary phrases that share the words ("mort de
+ * rire", "dying to know") are cut out first. Tuned for recall: missing a crisis is the worst error.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { normalize } from '../nlu/normalize';
+
+export const CATEGORIES = ['suicide', 'violence_domestic', 'violence_sexual', 'violence_child', 'medical', 'no_shelter'] as const;
+export type Category = (typeof CATEGORIES)[number];
+export type Level = 'none' | 'urgent' | 'emergency';
+
+export interface Danger {
+  level: Level;
+  categories: Category[];
+}
+
+interface Compiled {
+  category: Category;
+  patterns: RegExp;
+  exclude?: RegExp;
+}
+
+export function defaultSafetyDir(): string {
+  for (const c of [path.resolve(__dirname, '..', '..', 'data', 'safety'), path.resolve(__dirname, '..', '..', '..', 'data', 'safety')]) if (fs.existsSync(c)) return c;
+  throw new Error('data/safety not found');
+}
+
+/** Whole words only: each alternative is framed by start/space and space/end. */
+const framed = (sources: string[]) => new RegExp(`(?:^| )(?:${sources.join('|')})(?= |$)`, 'u');
+
+export function compileDetector(dir = defaultSafetyDir()): (text: string) => Danger {
+  const raw = JSON.parse(fs.readFileSync(path.join(dir, 'patterns.json'), 'utf8')) as { categories: Record<Category, { patterns: string[]; exclude: string[] }> };
+  const compiled: Compiled[] = CATEGORIES.map((category) => ({
+    category,
+    patterns: framed(raw.categories[category].patterns.map((p) => normalizePattern(p))),
+    exclude: raw.categories[category].exclude.length ? new RegExp(`(?:^| )(?:${raw.categories[category].exclude.map(normalizePattern).join('|')})`, 'gu') : undefined,
+  }));
+  return (text: string): Danger => {
+    const norm = normalize(text);
+    if (!norm) return { level: 'none', categories: [] };
+    const categories = compiled.filter((c) => c.patterns.test(c.exclude ? norm.replace(c.exclude, ' ~ ') : norm)).map((c) => c.category);
+    const level: Level = categories.length === 0 ? 'none' : categories.every((c) => c === 'no_shelter') ? 'urgent' : 'emergency';
+    return { level, categories };
+  };
+}
+
+/** Patterns are written like normalised text; Arabic letters are normalised the same way. */
+function normalizePattern(p: string): string {
+  return p.replace(/[أإآ]/g, 'ا').replace(/[\u064B-\u065F\u0670\u0640]/g, '');
+}

@@ -1,0 +1,67 @@
+/**
+ * What the safety net says: the numbers for the situation, in the order that fits the person's
+ * language (French lines for French speakers, Dutch lines for Dutch speakers, 112 first for every
+ * other language), a calm message from locales/, and `channelData.safety = { level, numbers }`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Lang } from '../catalogue/schema';
+import type { Reply } from '../bot/render/render-outputs';
+import type { Translate } from '../i18n/i18n';
+import { defaultSafetyDir, type Category, type Danger } from './detect';
+
+export interface EmergencyNumber {
+  id: string;
+  number: string;
+  name: { fr: string; nl: string; en: string };
+  hours: { fr: string; nl: string; en: string };
+  languages: string[];
+  categories: Category[];
+  source: string[];
+  caveat?: 'hours_unverified' | 'hours_dated';
+}
+
+export function loadNumbers(dir = defaultSafetyDir()): EmergencyNumber[] {
+  return (JSON.parse(fs.readFileSync(path.join(dir, 'numbers.json'), 'utf8')) as { numbers: EmergencyNumber[] }).numbers;
+}
+
+/** The first category decides the message; the most life-threatening comes first. */
+const PRIORITY: Category[] = ['medical', 'suicide', 'violence_sexual', 'violence_child', 'violence_domestic', 'no_shelter'];
+
+export function numbersFor(all: EmergencyNumber[], categories: Category[], lang: Lang): EmergencyNumber[] {
+  const relevant = all.filter((n) => n.categories.some((c) => categories.includes(c)));
+  const speaks = (n: EmergencyNumber) => n.languages.includes(lang);
+  const emergency = (n: EmergencyNumber) => n.id === '112' || n.id === '101';
+  // A medical emergency: 112 first for everyone. Otherwise French and Dutch speakers get their own
+  // specialised line first, then 112/101; other languages get 112 first (it answers in English).
+  const rank = (n: EmergencyNumber) => {
+    if (categories.includes('medical') && n.id === '112') return -1;
+    if (lang === 'fr' || lang === 'nl') return emergency(n) ? 1 : speaks(n) ? 0 : 2;
+    return n.id === '112' ? 0 : emergency(n) ? 1 : 2;
+  };
+  const ordered = [...relevant].sort((a, b) => rank(a) - rank(b));
+  const needs112 = categories.some((c) => c !== 'no_shelter');
+  const n112 = all.find((n) => n.id === '112');
+  if (needs112 && n112 && !ordered.includes(n112)) ordered.splice(lang === 'fr' || lang === 'nl' ? 1 : 0, 0, n112);
+  return ordered.slice(0, 4);
+}
+
+export function safetyReplies(danger: Danger, lang: Lang, t: Translate, all: EmergencyNumber[]): Reply[] {
+  if (danger.level === 'none') return [];
+  const main = PRIORITY.find((c) => danger.categories.includes(c))!;
+  const numbers = numbersFor(all, danger.categories, lang);
+  const nameLang = lang === 'fr' || lang === 'nl' ? lang : 'en';
+  const lines = numbers.map((n) => t(lang, 'safety:line', { name: n.name[nameLang], number: n.number, hours: n.hours[nameLang] }) + (n.caveat ? ` (${t(lang, 'safety:to_check')})` : ''));
+  const otherLanguage = lang !== 'fr' && lang !== 'nl' && numbers.some((n) => n.id !== '112') ? [t(lang, 'safety:lines_in_fr_nl')] : [];
+  const text = [t(lang, `safety:message.${main}`), ...lines, ...otherLanguage, danger.level === 'emergency' ? t(lang, 'safety:immediate_danger') : ''].filter(Boolean).join('\n\n');
+  const buttons = [t(lang, 'safety:continue'), t(lang, 'common.person')];
+  return [
+    {
+      type: 'message',
+      text,
+      locale: lang,
+      suggestedActions: { to: [], actions: buttons.map((b) => ({ type: 'imBack', title: b, value: b })) },
+      channelData: { safety: { level: danger.level, categories: danger.categories, numbers: numbers.map((n) => ({ id: n.id, number: n.number })) } },
+    },
+  ];
+}
