@@ -27,6 +27,9 @@ import { botEndpoint, createCloudAdapter } from '../server/bot-endpoint';
 import { errorHandler, notFound } from '../server/errors';
 import { journeysRoutes } from '../server/journeys-page';
 import { safetyCheck } from './safety';
+import path from 'node:path';
+import { createCallbackHandoff, Outbox } from '../handoff';
+import { HandoffRepository } from '../repositories/handoff-repository';
 import { mongoPorts } from './engine-ports';
 import { renderContextFactory } from './render-context';
 
@@ -56,7 +59,8 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const retentionMs = cfg.CONVERSATION_RETENTION_HOURS * 3600 * 1000;
     const storage = new MongoBotStorage(db, retentionMs);
     const directLineRepo = new DirectLineRepository(db, { retentionMs });
-    for (const r of [catalogue, unmet, storage, directLineRepo]) await r.ensureIndexes();
+    const handoffRepo = new HandoffRepository(db);
+    for (const r of [catalogue, unmet, storage, directLineRepo, handoffRepo]) await r.ensureIndexes();
     if (cfg.CATALOGUE_AUTO_IMPORT && (await catalogue.isEmpty())) {
       const report = await catalogue.importSeed(loadSeed());
       log.info('catalogue.imported', { upserted: report.upserted });
@@ -72,6 +76,23 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
 
     const dlAdapter = new DirectLineAdapter({ repository: directLineRepo, log });
     const cloudAdapter = createCloudAdapter(cfg, log);
+    const outbox = new Outbox(path.resolve(cfg.DATA_DIR, 'outbox'));
+    const yesNoSpec = graphs.facts.insured;
+    const handoff = createCallbackHandoff({
+      repo: handoffRepo,
+      outbox,
+      t,
+      log,
+      helpdesks,
+      bassinName: (b, lang) => render(lang).bassinName(b),
+      yesNo: (text, lang) => {
+        const r = understanding.parseAnswer(text, 'insured', yesNoSpec, lang);
+        return r.ok ? Boolean(r.value) : undefined;
+      },
+      leaves: (text, lang) => ['restart', 'stop', 'forget_me', 'change_language'].includes(understanding.globalIntent(text, lang) ?? ''),
+      caseRetentionDays: cfg.CASE_RETENTION_DAYS,
+    });
+
     const conversationState = new ConversationState(storage);
     const userState = new UserState(storage);
     // eslint-disable-next-line prefer-const -- the dialog and the bot refer to each other
@@ -86,6 +107,8 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       maxChars: cfg.MAX_MESSAGE_CHARS,
       retentionDays: Math.max(1, Math.round(cfg.CONVERSATION_RETENTION_HOURS / 24)),
       safety: safetyCheck(t),
+      handoff: handoff.starter,
+      session: handoff.session,
       forget: (ctx) => bot.forget(ctx),
       rememberedLanguage: (ctx) => bot.rememberedLanguage(ctx),
       rememberLanguage: (ctx, l) => bot.rememberLanguage(ctx, l),
@@ -131,11 +154,19 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const url = `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${port}/`;
 
     const purge = setInterval(() => {
-      void Promise.all([storage.purgeExpired(), directLineRepo.purgeExpired(new Date())])
-        .then(([s, d]) => log.info('retention.purged', { botState: s, directLine: d }))
+      void Promise.all([storage.purgeExpired(), directLineRepo.purgeExpired(new Date()), handoffRepo.purgeExpired()])
+        .then(([s, d, h]) => log.info('retention.purged', { botState: s, directLine: d, handoff: h }))
         .catch((err: Error) => log.warn('retention.purge_failed', { error: err }));
     }, PURGE_INTERVAL_MS);
     purge.unref();
+    // Cases kept locally while the database was unreachable are written as soon as it is back.
+    const flush = setInterval(() => {
+      void outbox
+        .flush((c) => handoffRepo.saveCase(c))
+        .then((n) => n && log.info('handoff.outbox_flushed', { cases: n }))
+        .catch(() => undefined);
+    }, 30_000);
+    flush.unref();
 
     log.info('boussole.started', { url, ms: Date.now() - started, database: database.embedded ? 'embedded-ferretdb' : 'external', botAuth: cfg.botAuth });
     let closing: Promise<void> | undefined;
@@ -147,6 +178,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       close() {
         closing ??= (async () => {
           clearInterval(purge);
+          clearInterval(flush);
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeIdleConnections();
