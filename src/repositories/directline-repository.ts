@@ -16,6 +16,7 @@
  * created where the server supports it (MongoDB); FerretDB v1 refuses `expireAfterSeconds`
  * ("not implemented yet"), so `purgeExpired()` must also run on a timer.
  */
+import { ensureExpiryIndex } from './expiry';
 import type { Collection, Db } from 'mongodb';
 
 export interface DirectLineConversation {
@@ -82,7 +83,6 @@ interface ActivityDoc {
 }
 
 const DUPLICATE_KEY = 11000;
-const NOT_IMPLEMENTED = 238;
 const MAX_CLAIM_ATTEMPTS = 50;
 
 export const DIRECTLINE_COLLECTIONS = { conversations: 'directline_conversations', activities: 'directline_activities' } as const;
@@ -115,15 +115,7 @@ export class DirectLineRepository implements DirectLineStore {
   async ensureIndexes(): Promise<IndexReport> {
     await this.activities.createIndex({ conversationId: 1, seq: 1 }, { name: 'conversation_seq' });
     let ttl = true;
-    for (const col of [this.conversations, this.activities] as unknown as Collection<{ expiresAt: Date }>[]) {
-      try {
-        await col.createIndex({ expiresAt: 1 }, { name: 'expiresAt_ttl', expireAfterSeconds: 0 });
-      } catch (err) {
-        if ((err as { code?: unknown }).code !== NOT_IMPLEMENTED) throw err;
-        ttl = false;
-        await col.createIndex({ expiresAt: 1 }, { name: 'expiresAt' });
-      }
-    }
+    for (const col of [this.conversations, this.activities] as unknown as Collection<{ expiresAt: Date }>[]) if ((await ensureExpiryIndex(col)) === 'plain') ttl = false;
     return { ttl };
   }
 
