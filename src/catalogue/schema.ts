@@ -2,14 +2,29 @@
  * Shapes of the catalogue data in `data/` (validated on import) and in MongoDB.
  * A field that no source gives is left out: never invent a phone number or an address.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 
 export const LANGUAGES = ['fr', 'nl', 'en', 'ar', 'tr', 'es', 'ro'] as const;
 export type Lang = (typeof LANGUAGES)[number];
 export const BASSIN_IDS = ['nord', 'nord-est', 'centre-ouest', 'sud', 'sud-est'] as const;
 export type BassinId = (typeof BASSIN_IDS)[number];
-export const THEMES = ['logement', 'sante_mentale', 'perinatalite', 'depistage', 'isolement', 'assuetudes'] as const;
-export type Theme = (typeof THEMES)[number];
+/**
+ * Themes are data: the options of the `theme` fact in dialogs/facts.json. Adding a theme means a
+ * journey file, locale strings and catalogue data — no TypeScript.
+ */
+function loadThemes(): [string, ...string[]] {
+  for (const dir of [path.resolve(__dirname, '..', '..', 'dialogs'), path.resolve(__dirname, '..', '..', '..', 'dialogs')]) {
+    const file = path.join(dir, 'facts.json');
+    if (!fs.existsSync(file)) continue;
+    const options = (JSON.parse(fs.readFileSync(file, 'utf8')) as { facts: { theme?: { options?: string[] } } }).facts.theme?.options;
+    if (options?.length) return options as [string, ...string[]];
+  }
+  throw new Error('dialogs/facts.json has no theme options');
+}
+export const THEMES: readonly [string, ...string[]] = loadThemes();
+export type Theme = string;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
 const nis = z.string().regex(/^210(0[1-9]|1[0-9])$/, 'expected a Brussels NIS code 21001..21019');

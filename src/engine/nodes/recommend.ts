@@ -19,7 +19,7 @@ export const ELIGIBILITY_FACTS = ['age', 'sex', 'pregnancy_status', 'insured', '
 
 export interface RecommendNode extends NodeBase {
   type: 'recommend';
-  themes: (typeof THEMES)[number][];
+  themes: string[];
   tags: string[];
   apply: (typeof ELIGIBILITY_FACTS)[number][];
   limit: number;

@@ -11,7 +11,7 @@ import type { NodeBase } from '../types';
 
 export interface RendezvousNode extends NodeBase {
   type: 'rendezvous';
-  themes: (typeof THEMES)[number][];
+  themes: string[];
   next: string;
 }
 
