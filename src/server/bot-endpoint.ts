@@ -39,6 +39,21 @@ export function createCloudAdapter(cfg: Config, log: Logger): CloudAdapter {
   return adapter;
 }
 
+/**
+ * A Bot Framework channel token is an RS256 JWT with a key id. Anything else (no header, "alg":
+ * "none", garbage) is refused here with a 401, before the adapter spends a key download on it.
+ */
+export function looksLikeChannelToken(authorization: string | undefined): boolean {
+  const m = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(authorization ?? '');
+  if (!m) return false;
+  try {
+    const header = JSON.parse(Buffer.from(m[1], 'base64url').toString('utf8')) as { alg?: unknown; kid?: unknown };
+    return header.alg === 'RS256' && typeof header.kid === 'string' && header.kid.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 export function botEndpoint(opts: { cfg: Config; adapter: CloudAdapter; bot: { run(ctx: TurnContext): Promise<void> }; track: <T>(p: Promise<T>) => Promise<T> }): Router {
   const router = express.Router();
   router.post('/api/messages', express.json({ limit: '64kb' }), async (req, res) => {
@@ -46,6 +61,7 @@ export function botEndpoint(opts: { cfg: Config; adapter: CloudAdapter; bot: { r
     const max = opts.cfg.MAX_MESSAGE_CHARS;
     const parsed = incomingActivity.safeParse(req.body);
     if (!parsed.success) return sendError(res, 400, 'invalid_activity', `Invalid activity: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (opts.cfg.botAuth === 'jwt' && !looksLikeChannelToken(req.headers.authorization)) return sendError(res, 401, 'unauthorized', 'A valid Bot Framework token is required.');
     if (typeof parsed.data.text === 'string' && parsed.data.text.length > max) return sendError(res, 413, 'text_too_long', `Message text is limited to ${max} characters.`);
     await opts.track(opts.adapter.process(req, res, (ctx) => opts.bot.run(ctx)));
   });
