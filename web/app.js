@@ -80,10 +80,37 @@
       });
   }
 
+  // A random pseudonymous id kept on this device, so the chosen language is remembered next time.
+  var USER_KEY = 'boussole.user';
+  function storedUser() {
+    try {
+      return window.localStorage.getItem(USER_KEY);
+    } catch {
+      return null;
+    }
+  }
+  function rememberUser(token) {
+    try {
+      var claims = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+      if (claims && typeof claims.user === 'string') window.localStorage.setItem(USER_KEY, claims.user);
+    } catch {
+      // private browsing or no storage: nothing is remembered, which is fine
+    }
+  }
+
   function generateToken() {
-    return fetch(API + '/tokens/generate', { method: 'POST', credentials: 'same-origin' }).then(function (res) {
+    var user = storedUser();
+    return fetch(API + '/tokens/generate', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(user ? { user: { id: user } } : {}),
+    }).then(function (res) {
       if (!res.ok) throw new Error('token ' + res.status);
-      return res.json();
+      return res.json().then(function (body) {
+        rememberUser(body.token);
+        return body;
+      });
     });
   }
 

@@ -100,3 +100,20 @@ test('text that looks like a query operator is just text: no crash, asked again'
   const seen = await dl.pollUntil((s) => s.filter((a) => a.from.role === 'bot' && question(a) === 'language').length >= 3);
   expect(seen.filter((a) => a.from.role === 'user').map((a) => a.text)).toEqual(['{"$gt": ""}', '$where']);
 });
+
+test('the chosen language is remembered for the person in a new conversation on the same channel', async () => {
+  const first = new DirectLineClient(`${app.url}v3/directline`);
+  await first.generate({ user: { id: 'dl_person_remembered_1' } });
+  await first.start('fr-BE');
+  await first.pollUntil((s) => s.some((a) => question(a) === 'language'));
+  await first.say('Nederlands');
+  await first.pollUntil((s) => s.some((a) => question(a) === 'audience'));
+
+  const second = new DirectLineClient(`${app.url}v3/directline`);
+  await second.generate({ user: { id: first.userId } });
+  expect(second.userId).toBe(first.userId);
+  await second.start('fr-BE');
+  const seen = await second.pollUntil((s) => s.some((a) => question(a) === 'audience'));
+  expect(seen.filter((a) => a.from.role === 'bot' && a.type === 'message').every((a) => a.locale === 'nl')).toBe(true);
+  expect(seen.some((a) => question(a) === 'language')).toBe(false);
+});

@@ -50,6 +50,14 @@ test('a resident chooses Dutch, asks for housing help in Schaerbeek, and sees se
   expect(chat.errors).toEqual([]);
 });
 
+test('after a reload the same person is greeted in Dutch, without being asked the language again', async () => {
+  const { page } = chat;
+  await page.reload();
+  await waitForText(page, 'Hallo, ik ben Boussole');
+  await waitForText(page, 'Vraag je het voor jezelf');
+  expect(await page.getByText('Welke taal verkies je?').count()).toBe(0);
+});
+
 test('the journeys page shows every journey as a rendered diagram', async () => {
   const page = await browser.newPage();
   await page.goto(`${app.url}journeys`);
