@@ -66,11 +66,12 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       log.info('catalogue.imported', { upserted: report.upserted });
     }
 
-    const places = new Places(await catalogue.communes());
+    const communes = await catalogue.communes();
+    const places = new Places(communes);
     const bassins = await catalogue.bassins();
     const helpdesks = await catalogue.helpdesks();
     const { t } = createI18n();
-    const understanding = await createUnderstanding();
+    const understanding = await createUnderstanding({ communes, facts: graphs.facts });
     const engine = new Engine(graphs.graphs, graphs.facts, mongoPorts(catalogue, unmet, places), understanding.parseAnswer);
     const render = renderContextFactory(t, places, bassins, helpdesks);
 

@@ -31,6 +31,8 @@ export interface Memory {
   welcomed: boolean;
   /** The last exchanges, for a Helpdesk case (sent only with the person's consent); erased with the state. */
   transcript?: TranscriptEntry[];
+  /** Set by "forget me": the dialog ends and nothing more is recorded. */
+  forgotten?: boolean;
 }
 
 export interface TranscriptEntry {
@@ -143,9 +145,9 @@ export class BoussoleDialog extends Dialog {
     if (!mem.welcomed) await this.welcome(ctx, mem, text);
     if (!text) return Dialog.EndOfTurn;
     const replies = await this.handleText(ctx, mem, text);
-    if (!(mem as Memory & { forgotten?: boolean }).forgotten) this.record(mem, text, replies);
+    if (!mem.forgotten) this.record(mem, text, replies);
     await this.send(ctx, replies);
-    if (mem.engine === null && (mem as Memory & { forgotten?: boolean }).forgotten) return dc.endDialog();
+    if (mem.engine === null && mem.forgotten) return dc.endDialog();
     return Dialog.EndOfTurn;
   }
 
@@ -240,7 +242,7 @@ export class BoussoleDialog extends Dialog {
     const lng = this.lang(mem);
     // A short answer to the question asked is just that answer: "Pour moi ou un proche" says
     // nothing about a relative, it picks a button.
-    const awaitedNow = mem.engine ? this.awaitedFact(mem.engine) : undefined;
+    const awaitedNow = mem.engine ? this.deps.engine.awaitedFact(mem.engine) : undefined;
     if (mem.engine && awaitedNow && (u.isOptionTitle(text) || /^\d{1,3}$/.test(text))) {
       const direct = await this.deps.engine.answer(mem.engine, text, lng);
       if (!direct.misunderstood) return this.replies(ctx, mem, direct);
@@ -266,16 +268,11 @@ export class BoussoleDialog extends Dialog {
       if (Object.keys(found).length || !started.state.node) return this.replies(ctx, mem, started);
       state = started.state;
     }
-    const awaited = this.awaitedFact(state);
+    const awaited = this.deps.engine.awaitedFact(state);
     const merged: EngineState = { ...state, facts: { ...state.facts, ...found } };
     if (ambiguous.commune?.length && merged.facts.commune === undefined) merged.candidates = { fact: 'commune', values: ambiguous.commune };
     const step = awaited && found[awaited] === undefined ? await this.deps.engine.answer(merged, text, lng) : await this.deps.engine.resume(merged, lng);
     return this.replies(ctx, mem, step);
-  }
-
-  private awaitedFact(state: EngineState): string | undefined {
-    const q = state.node === null ? undefined : (this.deps.engine as unknown as { graphs: Map<string, { nodes: Record<string, { type: string; fact?: unknown }> }> }).graphs.get(state.journey)?.nodes[state.node];
-    return q?.type === 'ask' ? String(q.fact) : undefined;
   }
 
   /** Applies an engine step: language sync, rendering, "more" memory, misunderstanding count. */
@@ -361,7 +358,7 @@ export class BoussoleDialog extends Dialog {
         mem.pending = [];
         mem.lastOrientation = undefined;
         mem.misses = 0;
-        (mem as Memory & { forgotten?: boolean }).forgotten = true;
+        mem.forgotten = true;
         return [message(t(lang, 'global.forgotten'), lang)];
       case 'more': {
         if (!mem.pending.length) return [message(t(lang, 'common.no_more'), lang)];

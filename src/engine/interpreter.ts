@@ -22,6 +22,12 @@ export class Engine {
     return this.graphs.has(id);
   }
 
+  /** The fact the state's current question asks for, if it waits on one. */
+  awaitedFact(state: EngineState): string | undefined {
+    const node = state.node === null ? undefined : this.graphs.get(state.journey)?.nodes[state.node];
+    return node?.type === 'ask' ? String(node.fact) : undefined;
+  }
+
   /** Starts a journey from its first node with the facts already known. */
   async start(journey: string, facts: Facts, lang: Lang, candidates?: EngineState['candidates']): Promise<StepResult> {
     const g = this.graph(journey);

@@ -1,5 +1,6 @@
 /** The language understanding the bot uses (see bot/understanding.ts), built once at start-up. */
-import { LANGUAGES, THEMES, type Lang } from '../catalogue/schema';
+import { LANGUAGES, THEMES, type Commune, type Lang } from '../catalogue/schema';
+import type { FactRegistry } from '../engine/types';
 import { loadSeed } from '../catalogue/seed';
 import type { Understanding } from '../bot/understanding';
 import { lookup, loadResources, type Resources } from '../i18n/resources';
@@ -14,10 +15,13 @@ import { normalize } from './normalize';
 import { NumberReader } from './numbers';
 import { ThemeClassifier } from './themes';
 
-export async function createUnderstanding(resources: Resources = loadResources()): Promise<Understanding> {
+export async function createUnderstanding(
+  opts: { resources?: Resources; communes?: Commune[]; facts?: FactRegistry } = {},
+): Promise<Understanding> {
+  const resources = opts.resources ?? loadResources();
   const lexicons = loadLexicons(resources);
-  const { communes } = loadSeed();
-  const { facts: factSpecs } = loadGraphs();
+  const communes = opts.communes ?? loadSeed().communes;
+  const factSpecs = opts.facts ?? loadGraphs().facts;
   const finder = new CommuneFinder(communes);
   const numbers = new NumberReader(lexicons);
   const themes = new ThemeClassifier(lexicons);

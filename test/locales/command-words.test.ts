@@ -10,7 +10,7 @@ import { loadResources, lookup } from '../../src/i18n/resources';
 const resources = loadResources();
 let u: Understanding;
 beforeAll(async () => {
-  u = await createUnderstanding(resources);
+  u = await createUnderstanding({ resources });
 });
 
 /** Text between quotes of any of the styles the locales use: « », “ ”, „ ”, " ". */
