@@ -5,8 +5,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ConversationState, UserState, type TurnContext } from 'botbuilder-core';
+import { ConversationState, UserState, type Activity, type ConversationReference, type TurnContext } from 'botbuilder-core';
 import { Places } from '../catalogue/places';
+import type { BassinId } from '../catalogue/schema';
 import { loadSeed } from '../catalogue/seed';
 import { loadConfig, type Config } from '../config/config';
 import { openDatabase, type Database } from '../db/database';
@@ -28,7 +29,8 @@ import { errorHandler, notFound } from '../server/errors';
 import { journeysRoutes } from '../server/journeys-page';
 import { safetyCheck } from './safety';
 import path from 'node:path';
-import { createCallbackHandoff, Outbox } from '../handoff';
+import { createHandoff, Outbox, sessionKey } from '../handoff';
+import { createHelpdesk } from '../helpdesk';
 import { HandoffRepository } from '../repositories/handoff-repository';
 import { mongoPorts } from './engine-ports';
 import { renderContextFactory } from './render-context';
@@ -43,7 +45,7 @@ export interface RunningBoussole {
 
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
-export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logger } = {}): Promise<RunningBoussole> {
+export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logger; /** A fixed clock for Helpdesk hours (tests). */ now?: () => Date } = {}): Promise<RunningBoussole> {
   const cfg = loadConfig(opts.env ?? process.env);
   const log = opts.log ?? createLogger(cfg.LOG_LEVEL);
   const started = Date.now();
@@ -79,7 +81,9 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const cloudAdapter = createCloudAdapter(cfg, log);
     const outbox = new Outbox(path.resolve(cfg.DATA_DIR, 'outbox'));
     const yesNoSpec = graphs.facts.insured;
-    const handoff = createCallbackHandoff({
+    const helpdesk = createHelpdesk({ db, cfg, repo: handoffRepo, helpdesks, log, now: opts.now });
+    await helpdesk.ensureIndexes();
+    const handoff = createHandoff({
       repo: handoffRepo,
       outbox,
       t,
@@ -92,7 +96,17 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       },
       leaves: (text, lang) => ['restart', 'stop', 'forget_me', 'change_language'].includes(understanding.globalIntent(text, lang) ?? ''),
       caseRetentionDays: cfg.CASE_RETENTION_DAYS,
+      live: helpdesk.desk,
+      now: opts.now,
     });
+    // Proactive delivery (a Helpdesk agent's words) on the person's own channel.
+    const deliver = async (ref: Partial<ConversationReference>, activities: Array<Partial<Activity>>): Promise<void> => {
+      const send = async (ctx: TurnContext) => {
+        await ctx.sendActivities(activities);
+      };
+      if (ref.channelId === 'directline') await dlAdapter.continueConversation(ref, send);
+      else await cloudAdapter.continueConversationAsync(cfg.MICROSOFT_APP_ID ?? '', ref, send);
+    };
 
     const conversationState = new ConversationState(storage);
     const userState = new UserState(storage);
@@ -115,6 +129,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       rememberLanguage: (ctx, l) => bot.rememberLanguage(ctx, l),
     });
     bot = new BoussoleBot(conversationState, userState, dialog, async (ctx: TurnContext) => {
+      await handoffRepo.eraseConversation(sessionKey(ctx));
       if (ctx.activity.channelId === 'directline') await directLineRepo.eraseConversation(ctx.activity.conversation.id);
     });
 
@@ -141,6 +156,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       '/v3/directline',
       createDirectLineRouter({ adapter: dlAdapter, repository: directLineRepo, bot, secret: await new SettingsRepository(db).secret('directline'), config: cfg, log }),
     );
+    app.use('/helpdesk', helpdesk.router(handoff, deliver, bassins, (b, lang) => render(lang).bassinName(b as BassinId)));
     app.use(journeysRoutes(graphs, t));
     app.use(webRoutes());
     app.use(notFound);
@@ -155,8 +171,8 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const url = `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${port}/`;
 
     const purge = setInterval(() => {
-      void Promise.all([storage.purgeExpired(), directLineRepo.purgeExpired(new Date()), handoffRepo.purgeExpired()])
-        .then(([s, d, h]) => log.info('retention.purged', { botState: s, directLine: d, handoff: h }))
+      void Promise.all([storage.purgeExpired(), directLineRepo.purgeExpired(new Date()), handoffRepo.purgeExpired(), helpdesk.purgeExpired()])
+        .then(([s, d, h, staff]) => log.info('retention.purged', { botState: s, directLine: d, handoff: h, staffAndAudit: staff }))
         .catch((err: Error) => log.warn('retention.purge_failed', { error: err }));
     }, PURGE_INTERVAL_MS);
     purge.unref();
@@ -180,6 +196,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
         closing ??= (async () => {
           clearInterval(purge);
           clearInterval(flush);
+          helpdesk.closeStreams();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeIdleConnections();

@@ -12,6 +12,6 @@ export function safetyCheck(t: Translate): SafetyCheck {
     const categories = isAnswerButton ? danger.categories.filter((c) => c !== 'no_shelter') : danger.categories;
     if (categories.length === 0) return undefined;
     const level = categories.every((c) => c === 'no_shelter') ? 'urgent' : 'emergency';
-    return { replies: safetyReplies({ level, categories }, lang, t, numbers), stop: level === 'emergency' };
+    return { replies: safetyReplies({ level, categories }, lang, t, numbers), stop: level === 'emergency', level };
   };
 }

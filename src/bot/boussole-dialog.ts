@@ -59,7 +59,7 @@ export interface ConversationView {
  * the session first. `undefined`: not in a session, go on; `[]`: consumed silently (bridged).
  */
 export interface HandoffSession {
-  intercept(ctx: TurnContext, text: string, view: ConversationView): Promise<Reply[] | undefined>;
+  intercept(ctx: TurnContext, text: string, view: ConversationView, opts?: { alarm?: string }): Promise<Reply[] | undefined>;
   /** Channel events such as `handoff.status`. */
   onEvent(ctx: TurnContext, view: ConversationView): Promise<Reply[] | undefined>;
 }
@@ -69,7 +69,7 @@ export interface HandoffSession {
  * done with this message (the person chooses to continue or to talk to someone); otherwise the
  * answer comes first and the message is handled as usual.
  */
-export type SafetyCheck = (text: string, lang: Lang, opts: { isAnswerButton: boolean }) => { replies: Reply[]; stop: boolean } | undefined;
+export type SafetyCheck = (text: string, lang: Lang, opts: { isAnswerButton: boolean }) => { replies: Reply[]; stop: boolean; level: string } | undefined;
 
 export interface HandoffRequest {
   reason: string;
@@ -207,8 +207,12 @@ export class BoussoleDialog extends Dialog {
   private async handleText(ctx: TurnContext, mem: Memory, text: string): Promise<Reply[]> {
     const u = this.deps.understanding;
     const safety = this.deps.safety?.(text, this.lang(mem), { isAnswerButton: u.isOptionTitle(text) });
-    if (safety?.stop) return safety.replies;
     const first = safety?.replies ?? [];
+    // A conversation with the Helpdesk goes on (bridged: the agent sees the alarm too); a form
+    // step does not take a message in danger as its answer.
+    const intercepted = this.deps.session ? await this.deps.session.intercept(ctx, text, this.view(mem), { alarm: safety ? safety.level : undefined }) : undefined;
+    if (intercepted) return [...first, ...intercepted];
+    if (safety?.stop) return safety.replies;
     return [...first, ...(await this.handleAfterSafety(ctx, mem, text))];
   }
 
@@ -216,9 +220,6 @@ export class BoussoleDialog extends Dialog {
   private async handleAfterSafety(ctx: TurnContext, mem: Memory, text: string): Promise<Reply[]> {
     const u = this.deps.understanding;
     const t = this.deps.t;
-
-    const intercepted = this.deps.session ? await this.deps.session.intercept(ctx, text, this.view(mem)) : undefined;
-    if (intercepted) return intercepted;
 
     const requested = u.languageRequest(text);
     if (requested) {

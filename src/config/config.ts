@@ -27,6 +27,9 @@ export const VARIABLES = {
   LOG_LEVEL: { schema: z.enum(['debug', 'info', 'warn', 'error']), default: 'info', doc: 'Log level. Logs never contain message text.' },
   CASE_RETENTION_DAYS: { schema: int(1, 3650), default: '180', doc: 'Helpdesk cases (and their consented transcripts) are erased this long after their last update.' },
   HELPDESK_SESSION_HOURS: { schema: int(1, 24), default: '8', doc: 'Lifetime of a Helpdesk staff sign-in session.' },
+  AUDIT_RETENTION_DAYS: { schema: int(30, 3650), default: '365', doc: 'Helpdesk audit log entries (who did what, never message text) are erased after this many days.' },
+  SIGNIN_MAX_FAILURES: { schema: int(3, 20), default: '5', doc: 'Failed Helpdesk sign-ins in a row before the account is locked.' },
+  SIGNIN_LOCK_MINUTES: { schema: int(1, 1440), default: '15', doc: 'How long a Helpdesk account stays locked after too many failed sign-ins.' },
   COOKIE_SECURE: { schema: bool, default: 'false', doc: 'Mark Helpdesk session cookies Secure (set true behind HTTPS).' },
   CATALOGUE_AUTO_IMPORT: { schema: bool, default: 'true', doc: 'Import `data/` into an empty catalogue at start-up.' },
 } as const;

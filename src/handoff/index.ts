@@ -1,5 +1,5 @@
-/** Handing cases to Helpdesk staff (callback mode) and the outbox that keeps them safe. */
-export { createCallbackHandoff, type CallbackDeps } from './callback';
+/** Handing cases to Helpdesk staff (live or callback) and the outbox that keeps them safe. */
+export { createHandoff, sessionKey, FEEDBACK, type HandoffDeps, type HandoffFlow, type LiveDesk } from './handoff-flow';
 export { Outbox } from './outbox';
 export { parseContact, type Contact } from './contact';
 export { belgianHolidays, helpdeskOpen, nextOpening } from './hours';

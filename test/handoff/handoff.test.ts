@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DialogTestClient } from 'botbuilder-testing';
 import { MongoClient } from 'mongodb';
-import { belgianHolidays, createCallbackHandoff, helpdeskOpen, Outbox, parseContact } from '../../src/handoff';
+import { belgianHolidays, createHandoff, helpdeskOpen, Outbox, parseContact } from '../../src/handoff';
 import { HandoffRepository } from '../../src/repositories/handoff-repository';
 import { loadSeed } from '../../src/catalogue/seed';
 import { createI18n } from '../../src/i18n/i18n';
@@ -65,7 +65,7 @@ async function handoffFor(db: Db, outboxDir: string) {
   const insured = loadGraphs().facts.insured;
   const repo = new HandoffRepository(db);
   await repo.ensureIndexes();
-  const h = createCallbackHandoff({
+  const h = createHandoff({
     repo,
     outbox: new Outbox(outboxDir),
     t,

@@ -1,0 +1,308 @@
+/*
+ * Boussole Helpdesk console: sign-in, the queue (new / mine / all, by bassin), a case (situation,
+ * consented transcript, live messages), take / write / close, and live updates over SSE.
+ * Plain browser JavaScript, no build step. Everything typed by people is shown with textContent.
+ */
+(function () {
+  'use strict';
+
+  var LANGS = ['fr', 'nl', 'en', 'ar', 'tr', 'es', 'ro'];
+  var API = '/helpdesk/api';
+  var S = {};
+  var me = null;
+  var meta = { bassins: [], outcomes: [] };
+  var view = 'new';
+  var openCase = null;
+  var stream = null;
+
+  function $(id) { return document.getElementById(id); }
+
+  function pickLanguage() {
+    var asked = new URLSearchParams(location.search).get('lang');
+    if (LANGS.indexOf(asked) >= 0) return asked;
+    var list = navigator.languages || [navigator.language];
+    for (var i = 0; i < list.length; i++) {
+      var p = String(list[i] || '').toLowerCase().split('-')[0];
+      if (LANGS.indexOf(p) >= 0) return p;
+    }
+    return 'fr';
+  }
+  var lang = pickLanguage();
+
+  function s(key, params) {
+    var v = key.split('.').reduce(function (o, k) { return o && o[k]; }, S);
+    if (typeof v !== 'string') return key;
+    return v.replace(/\{\{(\w+)\}\}/g, function (_, k) { return params && params[k] !== undefined ? String(params[k]) : ''; });
+  }
+
+  function applyStrings() {
+    document.documentElement.lang = lang;
+    document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
+    var nodes = document.querySelectorAll('[data-s]');
+    for (var i = 0; i < nodes.length; i++) nodes[i].textContent = s(nodes[i].getAttribute('data-s'));
+    $('reply').placeholder = s('case.placeholder');
+  }
+
+  function notice(text) {
+    var n = $('notice');
+    n.textContent = text || '';
+    n.hidden = !text;
+  }
+
+  function api(method, path, body) {
+    var opts = { method: method, credentials: 'same-origin', headers: {} };
+    if (body !== undefined) {
+      opts.headers['Content-Type'] = 'application/json';
+      opts.body = JSON.stringify(body);
+    }
+    if (me && method !== 'GET') opts.headers['X-CSRF-Token'] = me.csrf;
+    return fetch(API + path, opts).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (data) {
+        if (!res.ok) {
+          var err = new Error((data.error && data.error.code) || 'http_' + res.status);
+          err.status = res.status;
+          throw err;
+        }
+        return data;
+      });
+    });
+  }
+
+  function fail(err) {
+    if (err && err.status === 401) return showSignIn();
+    notice(s('errors.' + (err && err.message)) !== 'errors.' + (err && err.message) ? s('errors.' + err.message) : s('errors.generic'));
+  }
+
+  function el(tag, attrs, children) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === 'text') e.textContent = attrs[k];
+      else if (k === 'class') e.className = attrs[k];
+      else e.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { e.appendChild(c); });
+    return e;
+  }
+
+  function when(iso) {
+    try { return new Date(iso).toLocaleString(lang, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }); } catch { return String(iso); }
+  }
+
+  function bassinName(id) {
+    if (!id) return s('queue.unknown_bassin');
+    for (var i = 0; i < meta.bassins.length; i++) if (meta.bassins[i].id === id) return meta.bassins[i].name;
+    return id;
+  }
+
+  // --- sign-in -------------------------------------------------------------------------------
+  function showSignIn() {
+    me = null;
+    if (stream) { stream.close(); stream = null; }
+    $('app').hidden = true;
+    $('who').hidden = true;
+    $('signin').hidden = false;
+    $('email').focus();
+  }
+
+  $('signin').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    $('signin-error').textContent = '';
+    api('POST', '/session', { email: $('email').value, password: $('password').value })
+      .then(function () { $('password').value = ''; return start(); })
+      .catch(function (err) {
+        var key = err.message === 'locked' ? 'signin.error_locked' : err.message === 'too_many_attempts' ? 'signin.error_rate' : err.message === 'invalid_credentials' ? 'signin.error_invalid' : 'signin.error_generic';
+        $('signin-error').textContent = s(key);
+      });
+  });
+
+  $('signout').addEventListener('click', function () {
+    api('POST', '/session/end', {}).then(showSignIn, showSignIn);
+  });
+
+  $('available').addEventListener('change', function () {
+    api('POST', '/availability', { available: $('available').checked }).catch(fail);
+  });
+
+  // --- queue ---------------------------------------------------------------------------------
+  var tabs = document.querySelectorAll('[data-view]');
+  for (var i = 0; i < tabs.length; i++) {
+    tabs[i].addEventListener('click', function (ev) {
+      view = ev.currentTarget.getAttribute('data-view');
+      loadQueue();
+    });
+  }
+  $('bassin').addEventListener('change', loadQueue);
+
+  function loadQueue() {
+    for (var i = 0; i < tabs.length; i++) tabs[i].setAttribute('aria-selected', String(tabs[i].getAttribute('data-view') === view));
+    var q = '?view=' + view + ($('bassin').value ? '&bassin=' + encodeURIComponent($('bassin').value) : '');
+    return api('GET', '/cases' + q).then(function (data) {
+      var list = $('cases');
+      list.textContent = '';
+      data.cases.forEach(function (c) {
+        var b = el('button', { type: 'button', 'data-case': c.id, class: openCase === c.id ? 'open' : '' }, [
+          el('span', { class: 'badge ' + c.status, text: s('case.status_' + c.status) }),
+          el('span', { class: 'badge', text: s('case.mode_' + c.mode) }),
+          el('strong', { text: bassinName(c.bassin) }),
+          el('br'),
+          el('small', { text: when(c.createdAt) + ' · ' + (c.journey || '—') + ' · ' + c.language + (c.assigneeName ? ' · ' + c.assigneeName : '') }),
+        ]);
+        b.addEventListener('click', function () { showCase(c.id); });
+        list.appendChild(el('li', {}, [b]));
+      });
+      $('cases-empty').hidden = data.cases.length > 0;
+    }).catch(fail);
+  }
+
+  // --- one case ------------------------------------------------------------------------------
+  function messageItem(m) {
+    var who = m.from === 'agent' ? (m.name || s('case.agent')) : m.from === 'person' ? s('case.person') : m.from === 'bot' ? 'Boussole' : '';
+    var text = m.from === 'system' ? s('case.' + m.text) : m.text;
+    var li = el('li', { class: m.from + (m.alarm ? ' alarm' : ''), 'data-message': m.id || '' }, [el('small', { text: (who ? who + ' · ' : '') + when(m.at) + (m.alarm ? ' · ' + s('case.alarm') : '') }), document.createTextNode(text)]);
+    return li;
+  }
+
+  function showPanel(which) {
+    $('case-empty').hidden = which !== 'empty';
+    $('case-view').hidden = which !== 'case';
+    $('accounts-view').hidden = which !== 'accounts';
+    $('audit-view').hidden = which !== 'audit';
+  }
+
+  function showCase(id) {
+    openCase = id;
+    return api('GET', '/cases/' + encodeURIComponent(id)).then(function (data) {
+      var c = data.case;
+      showPanel('case');
+      $('case-title').textContent = s('case.title', { bassin: bassinName(c.situation.bassin) });
+      $('case-meta').textContent = [s('case.status_' + c.status), s('case.mode_' + c.mode), s('case.reason') + ': ' + c.reason, s('case.language') + ': ' + c.language, when(c.createdAt), c.assigneeName ? s('case.assignee') + ': ' + c.assigneeName : '', c.outcome ? s('outcomes.' + c.outcome) : '', c.feedback ? s('case.feedback') + ': ' + s('feedback.' + c.feedback) : ''].filter(Boolean).join(' · ');
+      var facts = $('facts');
+      facts.textContent = '';
+      var f = Object.assign({ journey: c.situation.journey }, c.situation.facts || {});
+      Object.keys(f).forEach(function (k) {
+        if (f[k] === undefined || f[k] === null || f[k] === '') return;
+        facts.appendChild(el('dt', { text: k }));
+        facts.appendChild(el('dd', { text: String(f[k]) }));
+      });
+      var services = $('services');
+      services.textContent = '';
+      (c.situation.servicesSuggested || []).forEach(function (sid) { services.appendChild(el('li', { text: sid })); });
+      if (!(c.situation.servicesSuggested || []).length) services.appendChild(el('li', { class: 'muted', text: s('case.no_services') }));
+      $('contact-box').hidden = !c.contact;
+      $('contact').textContent = c.contact ? c.contact.value + (c.timeOfDay ? ' · ' + s('case.time_' + c.timeOfDay) : '') : '';
+      var tr = $('transcript');
+      tr.textContent = '';
+      (c.transcript || []).forEach(function (e) { tr.appendChild(messageItem({ from: e.from === 'bot' ? 'bot' : 'person', text: e.text, at: e.at })); });
+      if (!c.transcript) tr.appendChild(el('li', { class: 'system', text: s('case.no_transcript') }));
+      var msgs = $('messages');
+      msgs.textContent = '';
+      data.messages.forEach(function (m) { msgs.appendChild(messageItem(m)); });
+      if (!data.messages.length) msgs.appendChild(el('li', { class: 'system', 'data-placeholder': '1', text: s('case.no_messages') }));
+      var mine = me && c.assigneeName === me.name && c.status === 'assigned';
+      $('take').hidden = c.status !== 'new';
+      $('close-box').hidden = c.status === 'closed' || !(mine || (me && me.role === 'admin'));
+      $('compose').hidden = !(mine && c.mode === 'live');
+      msgs.scrollTop = msgs.scrollHeight;
+      var buttons = document.querySelectorAll('[data-case]');
+      for (var j = 0; j < buttons.length; j++) buttons[j].className = buttons[j].getAttribute('data-case') === id ? 'open' : '';
+    }).catch(fail);
+  }
+
+  $('take').addEventListener('click', function () {
+    api('POST', '/cases/' + openCase + '/take', {}).then(function () { notice(''); return Promise.all([showCase(openCase), loadQueue()]); }).catch(fail);
+  });
+
+  $('close').addEventListener('click', function () {
+    api('POST', '/cases/' + openCase + '/close', { outcome: $('outcome').value }).then(function () { return Promise.all([showCase(openCase), loadQueue()]); }).catch(fail);
+  });
+
+  $('compose').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var text = $('reply').value.trim();
+    if (!text) return;
+    api('POST', '/cases/' + openCase + '/messages', { text: text }).then(function () { $('reply').value = ''; notice(''); }).catch(fail);
+  });
+  $('reply').addEventListener('keydown', function (ev) {
+    if (ev.key === 'Enter' && !ev.shiftKey) { ev.preventDefault(); $('compose').requestSubmit(); }
+  });
+
+  // --- admin ---------------------------------------------------------------------------------
+  $('show-accounts').addEventListener('click', function () {
+    openCase = null;
+    api('GET', '/accounts').then(function (data) {
+      showPanel('accounts');
+      var list = $('accounts');
+      list.textContent = '';
+      data.accounts.forEach(function (a) { list.appendChild(el('li', { text: a.name + ' · ' + a.email + ' · ' + s('admin.role_' + a.role) + ' · ' + (a.bassins.map(bassinName).join(', ') || s('queue.all_bassins')) + (a.locked ? ' · ' + s('admin.locked') : '') })); });
+    }).catch(fail);
+  });
+
+  $('new-account').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var f = ev.target;
+    var bassins = Array.prototype.map.call($('new-bassins').selectedOptions, function (o) { return o.value; });
+    api('POST', '/accounts', { email: f.email.value, name: f.name.value, role: f.role.value, bassins: bassins, password: f.password.value })
+      .then(function () { $('account-result').textContent = s('admin.created'); f.reset(); $('show-accounts').click(); })
+      .catch(function (err) { $('account-result').textContent = s('errors.' + err.message) !== 'errors.' + err.message ? s('errors.' + err.message) : s('errors.generic'); });
+  });
+
+  $('show-audit').addEventListener('click', function () {
+    openCase = null;
+    api('GET', '/audit').then(function (data) {
+      showPanel('audit');
+      var list = $('audit');
+      list.textContent = '';
+      data.entries.forEach(function (e) { list.appendChild(el('li', { text: when(e.at) + ' · ' + e.actor + ' · ' + e.action + (e.caseId ? ' · ' + e.caseId : '') + (e.detail ? ' · ' + JSON.stringify(e.detail) : '') })); });
+    }).catch(fail);
+  });
+
+  // --- live updates --------------------------------------------------------------------------
+  function listen() {
+    if (stream) stream.close();
+    stream = new EventSource(API + '/events');
+    stream.addEventListener('open', function () { notice(''); document.body.setAttribute('data-live', 'connected'); });
+    stream.addEventListener('error', function () { document.body.setAttribute('data-live', 'reconnecting'); });
+    stream.addEventListener('case', function () { loadQueue(); if (openCase) showCase(openCase); });
+    stream.addEventListener('message', function (ev) {
+      var e = JSON.parse(ev.data);
+      if (e.caseId !== openCase) { loadQueue(); return; }
+      var msgs = $('messages');
+      if (msgs.querySelector('[data-message="' + e.message.id + '"]')) return;
+      var placeholder = msgs.querySelector('[data-placeholder]');
+      if (placeholder) placeholder.remove();
+      msgs.appendChild(messageItem(e.message));
+      msgs.scrollTop = msgs.scrollHeight;
+    });
+  }
+
+  function start() {
+    return api('GET', '/me').then(function (data) {
+      me = data;
+      $('signin').hidden = true;
+      $('app').hidden = false;
+      $('who').hidden = false;
+      $('me-name').textContent = s('header.signed_in_as', { name: me.name });
+      $('admin-links').hidden = me.role !== 'admin';
+      return api('GET', '/meta?lang=' + lang);
+    }).then(function (m) {
+      meta = m;
+      var sel = $('bassin');
+      var nb = $('new-bassins');
+      while (sel.options.length > 1) sel.remove(1);
+      nb.textContent = '';
+      meta.bassins.forEach(function (b) { sel.appendChild(el('option', { value: b.id, text: b.name })); nb.appendChild(el('option', { value: b.id, text: b.name })); });
+      var out = $('outcome');
+      out.textContent = '';
+      meta.outcomes.forEach(function (o) { out.appendChild(el('option', { value: o, text: s('outcomes.' + o) })); });
+      showPanel('empty');
+      listen();
+      return api('POST', '/availability', { available: $('available').checked });
+    }).then(loadQueue).catch(fail);
+  }
+
+  fetch('/helpdesk/strings/' + lang).then(function (r) { return r.json(); }).then(function (data) {
+    S = data;
+    applyStrings();
+    return start();
+  }).catch(function () { showSignIn(); });
+})();
