@@ -42,7 +42,7 @@ const signInBody = z.object({ email, password: z.string().min(1).max(MAX_PASSWOR
 const messageBody = z.object({ text: z.string().trim().min(1).max(2000) }).strict();
 const closeBody = z.object({ outcome: z.enum(OUTCOMES) }).strict();
 const availabilityBody = z.object({ available: z.boolean() }).strict();
-const queueQuery = z.object({ view: z.enum(['new', 'mine', 'all']).default('new'), bassin: z.string().regex(/^[a-z-]{2,30}$/).optional() });
+const queueQuery = z.object({ view: z.enum(['new', 'mine', 'all']).default('new'), bassin: z.string().regex(/^[a-z-]{2,30}$/).optional() }).strict();
 
 /** A case as the queue lists it: no transcript, no contact. */
 function summary(c: CaseRecord) {

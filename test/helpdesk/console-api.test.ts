@@ -1,0 +1,240 @@
+/**
+ * The Helpdesk console's HTTP contract with the real app and database: sign-in and its cookie,
+ * lock-out, CSRF and Origin checks, roles, validation of every body and id (operators are refused),
+ * bassin scoping, sign-out — and the audit log that records it.
+ */
+import crypto from 'node:crypto';
+import { startBoussole, type RunningBoussole } from '../../src/app/boussole';
+import { createAccount } from '../../src/helpdesk/create-account';
+import { silentLogger } from '../../src/logging/logger';
+import { AuditRepository } from '../../src/repositories/audit-repository';
+import { HandoffRepository, type CaseRecord } from '../../src/repositories/handoff-repository';
+import { StaffRepository } from '../../src/repositories/staff-repository';
+import { StaffClient } from './support';
+
+jest.setTimeout(60000);
+
+let app: RunningBoussole;
+let staff: StaffRepository;
+const PW = 'a long enough passphrase';
+
+beforeAll(async () => {
+  app = await startBoussole({ env: { MONGODB_URI: process.env.TEST_MONGODB_URI, MONGODB_DB: `t_${crypto.randomBytes(5).toString('hex')}`, PORT: '0', BOT_AUTH: 'local', SIGNIN_MAX_FAILURES: '3' }, log: silentLogger });
+  staff = new StaffRepository(app.database.db);
+  const audit = new AuditRepository(app.database.db, 365);
+  for (const [email, name, role, bassins] of [
+    ['admin@hd.example', 'Admin', 'admin', []],
+    ['agent.se@hd.example', 'Nadia', 'agent', ['sud-est']],
+    ['agent.no@hd.example', 'Tom', 'agent', ['nord']],
+    ['lockme@hd.example', 'Lock', 'agent', []],
+  ] as const)
+    expect(await createAccount(staff, audit, { email, name, role, bassins: [...bassins], password: PW })).toMatchObject({ ok: true });
+});
+afterAll(async () => {
+  await app.database.db.dropDatabase().catch(() => undefined);
+  await app.close();
+});
+
+const client = () => new StaffClient(app.url);
+
+test('sign-in sets a session cookie scripts cannot read, scoped to /helpdesk, same-site only', async () => {
+  const c = client();
+  const r = await c.signIn('Agent.SE@hd.example', PW); // e-mail is case-insensitive
+  expect(r.status).toBe(200);
+  expect(r.body).toMatchObject({ name: 'Nadia', role: 'agent' });
+  const cookie = r.headers.get('set-cookie') ?? '';
+  expect(cookie).toMatch(/^boussole_staff=[A-Za-z0-9_-]{40,};/);
+  expect(cookie).toMatch(/HttpOnly/);
+  expect(cookie).toMatch(/SameSite=Strict/);
+  expect(cookie).toMatch(/Path=\/helpdesk/);
+  expect(cookie).not.toMatch(/passphrase/);
+  expect(r.headers.get('cache-control')).toBe('no-store');
+  expect((await c.call('GET', '/me')).body).toMatchObject({ name: 'Nadia', bassins: ['sud-est'], csrf: c.csrf });
+  // The session is stored by digest, never the token itself.
+  const token = c.cookie.split('=')[1];
+  expect(await app.database.db.collection('staff_sessions').countDocuments({ _id: token } as never)).toBe(0);
+  expect(await app.database.db.collection('staff_sessions').countDocuments({ _id: crypto.createHash('sha256').update(token).digest('hex') } as never)).toBe(1);
+});
+
+test.each<[string, unknown, number, string]>([
+  ['a wrong password', { email: 'agent.se@hd.example', password: 'not the password' }, 401, 'invalid_credentials'],
+  ['an unknown e-mail', { email: 'nobody@hd.example', password: PW }, 401, 'invalid_credentials'],
+  ['an operator instead of an e-mail', { email: { $gt: '' }, password: PW }, 400, 'invalid_body'],
+  ['an operator instead of a password', { email: 'agent.se@hd.example', password: { $ne: null } }, 400, 'invalid_body'],
+  ['an extra field', { email: 'agent.se@hd.example', password: PW, role: 'admin' }, 400, 'invalid_body'],
+  ['no body', undefined, 400, 'invalid_body'],
+  ['malformed JSON', '{"email": ', 400, 'invalid_json'],
+  ['a 20 kB body', { email: 'agent.se@hd.example', password: 'x'.repeat(20000) }, 413, 'payload_too_large'],
+])('sign-in with %s → %s %s, no cookie', async (_name, body, status, code) => {
+  const r = await client().call('POST', '/session', body);
+  expect(r).toMatchObject({ status, body: { error: { code } } });
+  expect(r.headers.get('set-cookie')).toBeNull();
+});
+
+test('after 3 failures in a row the account is locked, even for the right password; it is audited', async () => {
+  const c = client();
+  expect((await c.signIn('lockme@hd.example', 'wrong one')).status).toBe(401);
+  expect((await c.signIn('lockme@hd.example', 'wrong two')).status).toBe(401);
+  expect((await c.signIn('lockme@hd.example', 'wrong three')).body).toMatchObject({ error: { code: 'locked' } });
+  const right = await c.signIn('lockme@hd.example', PW);
+  expect(right.status).toBe(423);
+  const account = await staff.byEmail('lockme@hd.example');
+  expect(account!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 10 * 60000);
+  const actions = (await app.database.db.collection('audit_log').find({ actor: account!._id } as never).toArray()).map((a) => a.action);
+  expect(actions).toEqual(expect.arrayContaining(['signin_failed', 'account_locked', 'signin_refused_locked']));
+});
+
+test.each<[string, string, string]>([
+  ['GET', '/me', 'not_signed_in'],
+  ['GET', '/cases', 'not_signed_in'],
+  ['GET', '/events', 'not_signed_in'],
+  ['POST', '/availability', 'not_signed_in'],
+])('%s %s without a session → 401', async (method, path, code) => {
+  const r = await client().call(method, path, method === 'POST' ? { available: true } : undefined);
+  expect(r).toMatchObject({ status: 401, body: { error: { code } } });
+});
+
+test('a forged or stale cookie is not a session', async () => {
+  const c = client();
+  c.cookie = 'boussole_staff=' + 'A'.repeat(43);
+  expect((await c.call('GET', '/me')).status).toBe(401);
+  c.cookie = 'boussole_staff=' + 'A'.repeat(500);
+  expect((await c.call('GET', '/me')).status).toBe(401);
+});
+
+test('changes need the CSRF token and our own Origin', async () => {
+  const c = client();
+  await c.signIn('agent.se@hd.example', PW);
+  expect((await c.call('POST', '/availability', { available: true }, { 'X-CSRF-Token': '' })).body).toMatchObject({ error: { code: 'csrf' } });
+  expect((await c.call('POST', '/availability', { available: true }, { 'X-CSRF-Token': 'x'.repeat(32) })).status).toBe(403);
+  expect((await c.call('POST', '/availability', { available: true }, { Origin: 'https://evil.example' })).body).toMatchObject({ error: { code: 'cross_origin' } });
+  expect((await c.call('POST', '/session', { email: 'agent.se@hd.example', password: PW }, { Origin: 'https://evil.example' })).status).toBe(403);
+  expect((await c.call('POST', '/availability', { available: true })).status).toBe(200);
+});
+
+describe('cases: validation, scoping by bassin, roles', () => {
+  let sudEstCase: string;
+  beforeAll(async () => {
+    const repo = new HandoffRepository(app.database.db);
+    const at = new Date();
+    const base = (bassin: string | undefined): CaseRecord => ({
+      _id: crypto.randomUUID(),
+      mode: 'callback',
+      reason: 'asked_for_person',
+      language: 'fr',
+      situation: { journey: 'logement', facts: { commune: '21005' }, ...(bassin ? { bassin } : {}), servicesSuggested: [] },
+      contact: { kind: 'phone', value: '+32470123456' },
+      timeOfDay: 'any',
+      status: 'new',
+      history: [{ status: 'new', at, by: 'person' }],
+      assignee: null,
+      outcome: null,
+      createdAt: at,
+      updatedAt: at,
+      expiresAt: new Date(at.getTime() + 86400000),
+    });
+    const c = base('sud-est');
+    sudEstCase = c._id;
+    await repo.saveCase(c);
+    await repo.saveCase(base(undefined));
+  });
+
+  test.each<[string, string, number, string]>([
+    ['an unknown view', '/cases?view=everything', 400, 'invalid_query'],
+    ['an operator as bassin', '/cases?bassin[$ne]=x', 400, 'invalid_query'],
+    ['a case id that is not one', '/cases/not-a-case', 404, 'case_not_found'],
+    ['an operator as case id', '/cases/%7B%22%24gt%22%3A%22%22%7D', 404, 'case_not_found'],
+    ['a case that does not exist', `/cases/${crypto.randomUUID()}`, 404, 'case_not_found'],
+  ])('GET with %s → %s', async (_name, path, status, code) => {
+    const c = client();
+    await c.signIn('agent.se@hd.example', PW);
+    expect(await c.call('GET', path)).toMatchObject({ status, body: { error: { code } } });
+  });
+
+  test('an agent sees the cases of their bassin and of unknown bassin, not the others', async () => {
+    const se = client();
+    await se.signIn('agent.se@hd.example', PW);
+    const no = client();
+    await no.signIn('agent.no@hd.example', PW);
+    const seen = (await se.call<{ cases: Array<{ id: string; bassin: string | null }> }>('GET', '/cases?view=new')).body.cases;
+    expect(seen.map((c) => c.id)).toContain(sudEstCase);
+    expect(seen.every((c) => c.bassin === 'sud-est' || c.bassin === null)).toBe(true);
+    const seenNord = (await no.call<{ cases: Array<{ id: string }> }>('GET', '/cases?view=all')).body.cases;
+    expect(seenNord.map((c) => c.id)).not.toContain(sudEstCase);
+    expect((await no.call('GET', `/cases/${sudEstCase}`)).status).toBe(404);
+    expect((await no.call('POST', `/cases/${sudEstCase}/take`, {})).status).toBe(404);
+    expect((await no.call<{ cases: unknown[] }>('GET', '/cases?view=all&bassin=sud-est')).body.cases).toEqual([]);
+    // A callback case: the agent sees the contact; the queue never lists it.
+    const view = await se.call<{ case: { contact: { value: string } } }>('GET', `/cases/${sudEstCase}`);
+    expect(view.body.case.contact.value).toBe('+32470123456');
+    expect(JSON.stringify(seen)).not.toMatch(/\+32470123456/);
+  });
+
+  test.each<[string, unknown, number, string]>([
+    ['an unknown outcome', { outcome: 'whatever' }, 400, 'invalid_body'],
+    ['an operator as outcome', { outcome: { $ne: '' } }, 400, 'invalid_body'],
+  ])('closing with %s → %s', async (_name, body, status, code) => {
+    const c = client();
+    await c.signIn('agent.se@hd.example', PW);
+    expect(await c.call('POST', `/cases/${sudEstCase}/close`, body)).toMatchObject({ status, body: { error: { code } } });
+  });
+
+  test('take, write to a callback case (refused: call them), close; closing twice is a conflict; an empty message is refused', async () => {
+    const c = client();
+    await c.signIn('agent.se@hd.example', PW);
+    expect((await c.call('POST', `/cases/${sudEstCase}/take`, {})).status).toBe(200);
+    expect((await c.call('POST', `/cases/${sudEstCase}/messages`, { text: '   ' })).body).toMatchObject({ error: { code: 'invalid_body' } });
+    expect((await c.call('POST', `/cases/${sudEstCase}/messages`, { text: 'x'.repeat(2001) })).status).toBe(400);
+    expect((await c.call('POST', `/cases/${sudEstCase}/messages`, { text: 'bonjour' })).body).toMatchObject({ error: { code: 'not_live' } });
+    expect((await c.call<{ cases: Array<{ id: string }> }>('GET', '/cases?view=mine')).body.cases.map((x) => x.id)).toContain(sudEstCase);
+    expect((await c.call('POST', `/cases/${sudEstCase}/close`, { outcome: 'callback_planned' })).status).toBe(200);
+    expect((await c.call('POST', `/cases/${sudEstCase}/close`, { outcome: 'other' })).body).toMatchObject({ error: { code: 'already_closed' } });
+    const stored = await app.database.db.collection('helpdesk_cases').findOne({ _id: sudEstCase } as never);
+    expect(stored).toMatchObject({ status: 'closed', outcome: 'callback_planned' });
+  });
+});
+
+test('accounts and the audit log are for admins; a new account needs a long password and a known bassin', async () => {
+  const agent = client();
+  await agent.signIn('agent.se@hd.example', PW);
+  expect((await agent.call('GET', '/accounts')).status).toBe(403);
+  expect((await agent.call('GET', '/audit')).status).toBe(403);
+  expect((await agent.call('POST', '/accounts', { email: 'x@hd.example', name: 'X', role: 'admin', bassins: [], password: PW })).status).toBe(403);
+
+  const admin = client();
+  await admin.signIn('admin@hd.example', PW);
+  const list = await admin.call<{ accounts: Array<Record<string, unknown>> }>('GET', '/accounts');
+  expect(list.body.accounts.length).toBeGreaterThanOrEqual(4);
+  expect(JSON.stringify(list.body)).not.toMatch(/passwordHash|scrypt/);
+  const create = (body: Record<string, unknown>) => admin.call('POST', '/accounts', { email: 'new.agent@hd.example', name: 'Lina', role: 'agent', bassins: ['sud'], password: PW, ...body });
+  expect((await create({ password: 'short' })).body).toMatchObject({ error: { code: 'password_too_short' } });
+  expect((await create({ bassins: ['atlantis'] })).body).toMatchObject({ error: { code: 'unknown_bassin' } });
+  expect((await create({ role: 'root' })).status).toBe(400);
+  expect((await create({})).status).toBe(201);
+  expect((await create({})).status).toBe(409);
+  const lina = client();
+  expect((await lina.signIn('new.agent@hd.example', PW)).body).toMatchObject({ name: 'Lina', role: 'agent' });
+
+  const audit = await admin.call<{ entries: Array<{ action: string; detail?: Record<string, unknown> }> }>('GET', '/audit');
+  expect(audit.body.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['signed_in', 'account_created', 'case_taken', 'case_closed']));
+  expect(JSON.stringify(audit.body)).not.toMatch(/passphrase|\+32470123456/);
+});
+
+test('sign-out ends the session on the server and clears the cookie', async () => {
+  const c = client();
+  await c.signIn('agent.se@hd.example', PW);
+  const r = await c.call('POST', '/session/end', {});
+  expect(r.status).toBe(200);
+  expect(r.headers.get('set-cookie')).toMatch(/boussole_staff=;.*Max-Age=0/);
+  expect((await c.call('GET', '/me')).status).toBe(401);
+});
+
+test('the console page and its strings are served with the security headers', async () => {
+  const page = await fetch(`${app.url}helpdesk/`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+  expect(await page.text()).toMatch(/console\.js/);
+  const strings = await fetch(`${app.url}helpdesk/strings/nl`);
+  expect(((await strings.json()) as { signin: { submit: string } }).signin.submit).toBe('Aanmelden');
+  expect((await fetch(`${app.url}helpdesk/strings/..%2F..%2Fpackage`)).status).toBe(404);
+});
