@@ -249,7 +249,9 @@ export class BoussoleDialog extends Dialog {
       if (!direct.misunderstood) return this.replies(ctx, mem, direct);
     }
     const { facts: found, ambiguous } = u.extractFacts(text, lng);
-    if (found.theme === undefined) {
+    // The classifier's guess is for a person who has not said what it is about yet; it never
+    // overrides a theme already known (a journey's answers are not a new subject).
+    if (found.theme === undefined && mem.engine?.facts.theme === undefined) {
       const th = u.theme(text, lng);
       if (th && th.confidence >= THEME_CONFIDENCE) found.theme = th.theme;
     }

@@ -2,7 +2,7 @@
 import { LANGUAGES, THEMES, type Commune, type Lang } from '../catalogue/schema';
 import type { FactRegistry } from '../engine/types';
 import { loadSeed } from '../catalogue/seed';
-import type { Understanding } from '../bot/understanding';
+import type { GlobalIntent, Understanding } from '../bot/understanding';
 import { lookup, loadResources, type Resources } from '../i18n/resources';
 import { loadGraphs } from '../engine/graph-loader';
 import { createAnswerParser } from './answers';
@@ -14,9 +14,13 @@ import { loadLexicons } from './lexicon';
 import { normalize } from './normalize';
 import { NumberReader } from './numbers';
 import { ThemeClassifier } from './themes';
+import { loadTrainingData, TRAINED_INTENTS, type LabelledUtterance } from './training-data';
+
+/** How sure the classifier must be before a message in other words counts as a command. */
+const INTENT_CONFIDENCE = 0.8;
 
 export async function createUnderstanding(
-  opts: { resources?: Resources; communes?: Commune[]; facts?: FactRegistry } = {},
+  opts: { resources?: Resources; communes?: Commune[]; facts?: FactRegistry; training?: LabelledUtterance[] } = {},
 ): Promise<Understanding> {
   const resources = opts.resources ?? loadResources();
   const lexicons = loadLexicons(resources);
@@ -24,7 +28,7 @@ export async function createUnderstanding(
   const factSpecs = opts.facts ?? loadGraphs().facts;
   const finder = new CommuneFinder(communes);
   const numbers = new NumberReader(lexicons);
-  const themes = new ThemeClassifier(lexicons);
+  const themes = new ThemeClassifier(lexicons, opts.training ?? loadTrainingData());
   const label = (lng: Lang, key: string) => {
     const v = lookup(resources[lng]?.translation, key);
     return typeof v === 'string' ? v : undefined;
@@ -42,12 +46,25 @@ export async function createUnderstanding(
   const detector = new LanguageDetector(lexicons);
   const extractor = new FactExtractor(lexicons, finder, numbers);
   const yesNoLabels = { yes: LANGUAGES.map((l) => normalize(label(l, 'common.yes') ?? '')).filter(Boolean), no: LANGUAGES.map((l) => normalize(label(l, 'common.no') ?? '')).filter(Boolean) };
+  const yesNo = new Set(LANGUAGES.flatMap((l) => [...lexicons[l].yes, ...lexicons[l].no]).map(normalize));
   const parseAnswer = createAnswerParser({ lexicons, labels, yesNoLabels, communes: finder, numbers, themes });
 
   return {
     detectLanguage: (text) => detector.detect(text),
     languageRequest: (text) => detector.request(text),
-    globalIntent: (text, lang) => (optionTitles.has(normalize(text)) ? undefined : intents.match(text, lang)),
+    globalIntent: (text, lang) => {
+      const norm = normalize(text);
+      if (optionTitles.has(norm)) return undefined;
+      const listed = intents.match(text, lang);
+      if (listed) return listed;
+      // Commands said in other words ("je comprends rien a ce truc"): the classifier, only for a
+      // short message that says nothing else we understand (no fact, not a yes/no, no number).
+      const words = norm.split(' ').filter(Boolean);
+      if (words.length === 0 || words.length > 8 || /\d/.test(norm) || yesNo.has(norm)) return undefined;
+      if (Object.keys(extractor.extract(text).facts).length) return undefined;
+      const top = themes.scores(text)[0];
+      return top && top.p >= INTENT_CONFIDENCE && (TRAINED_INTENTS as readonly string[]).includes(top.label) ? (top.label as GlobalIntent) : undefined;
+    },
     theme: (text) => {
       const r = themes.classify(text);
       return r && (THEMES as readonly string[]).includes(r.theme) ? r : undefined;

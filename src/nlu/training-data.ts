@@ -1,0 +1,51 @@
+/**
+ * The utterances the classifier learns from at start-up: `data/nlu/<lang>.json`, one file per
+ * language, labelled by theme (the journeys) and by global intent. Validated on load: a broken
+ * file stops the start with its name, not a classifier that silently knows less.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { LANGUAGES, THEMES, type Lang } from '../catalogue/schema';
+
+/** The global commands the classifier learns (short fixed words like "more" stay lexicon-only). */
+export const TRAINED_INTENTS = ['help', 'restart', 'back', 'human', 'change_language', 'stop', 'forget_me'] as const;
+export type TrainedIntent = (typeof TRAINED_INTENTS)[number];
+
+const utterances = z.array(z.string().min(1).max(300)).min(1);
+const fileSchema = z.object({
+  $comment: z.string().optional(),
+  language: z.enum(LANGUAGES),
+  themes: z.record(z.string(), utterances),
+  intents: z.record(z.string(), utterances),
+});
+
+export interface LabelledUtterance {
+  text: string;
+  label: string;
+  lang: Lang;
+}
+
+export function defaultTrainingDir(): string {
+  for (const c of [path.resolve(__dirname, '..', '..', 'data', 'nlu'), path.resolve(__dirname, '..', '..', '..', 'data', 'nlu')]) if (fs.existsSync(c)) return c;
+  throw new Error('data/nlu/ folder not found');
+}
+
+/** Reads one labelled file (training or evaluation: same shape). */
+export function readLabelledFile(file: string): LabelledUtterance[] {
+  const parsed = fileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const { language, themes, intents } = parsed.data;
+  const unknownTheme = Object.keys(themes).find((t) => !(THEMES as readonly string[]).includes(t));
+  const unknownIntent = Object.keys(intents).find((t) => !(TRAINED_INTENTS as readonly string[]).includes(t));
+  if (unknownTheme || unknownIntent) throw new Error(`${file}: unknown label ${unknownTheme ?? unknownIntent}`);
+  return [...Object.entries(themes), ...Object.entries(intents)].flatMap(([label, texts]) => texts.map((text) => ({ text, label, lang: language })));
+}
+
+/** Every language's training file that exists (a language without one learns from its lexicon only). */
+export function loadTrainingData(dir = defaultTrainingDir()): LabelledUtterance[] {
+  return LANGUAGES.flatMap((l) => {
+    const file = path.join(dir, `${l}.json`);
+    return fs.existsSync(file) ? readLabelledFile(file) : [];
+  });
+}
