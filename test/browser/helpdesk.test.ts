@@ -54,6 +54,29 @@ async function openConsole(): Promise<Page> {
   return page;
 }
 
+test('no agent is connected: the person in the web chat leaves a callback request and is told when to expect the call', async () => {
+  const chat = await openChatPage(browser, app.url, { locale: 'nl-BE', viewport: PHONE });
+  try {
+    const p = chat.page;
+    await clickSuggestedAction(p, 'Nederlands');
+    await sendMessage(p, 'ik wil met een persoon spreken');
+    await waitForText(p, /terugbellen/);
+    await clickSuggestedAction(p, 'Ja');
+    await waitForText(p, /telefoonnummer/);
+    await sendMessage(p, '0470/12.34.56');
+    await clickSuggestedAction(p, /Morgens/);
+    await clickSuggestedAction(p, 'Nee');
+    await waitForText(p, /0800 35 243|02 318 60 58/);
+    const stored = await app.database.db.collection('helpdesk_cases').findOne({ mode: 'callback' } as never);
+    expect(stored).toMatchObject({ status: 'new', contact: { kind: 'phone', value: '+32470123456' }, timeOfDay: 'morning', language: 'nl' });
+    expect(stored!.transcript).toBeUndefined();
+    expect(chat.cspViolations).toEqual([]);
+    expect(chat.errors).toEqual([]);
+  } finally {
+    await chat.close();
+  }
+});
+
 test('a person asks for a human in the web chat; an agent takes the case in the console; they talk; the agent closes; the bot asks for feedback and resumes', async () => {
   // The agent signs in and is present.
   console_ = await openConsole();
