@@ -2,9 +2,12 @@
 import { startBoussole } from './app/boussole';
 import { ConfigError } from './config/config';
 import { EmbeddedDbError } from './db/embedded-ferretdb';
+import { warmUpNumberRecognizers } from './nlu/numbers';
 
 async function main(): Promise<void> {
   const app = await startBoussole();
+  // Before the first person, not during their turn (tests start the app without it: they need no number words).
+  warmUpNumberRecognizers();
   process.stdout.write(`\nBoussole is running: open ${app.url} in your browser.\n\n`);
   let stopping = false;
   const stop = (signal: string) => {

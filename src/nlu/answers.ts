@@ -1,7 +1,9 @@
 /**
  * Answers to the question the engine asked: a button title, its number, a word of the lexicon, or
  * something close enough, according to the fact's kind. Labels come from the locales, in every
- * language (people answer in the language they like, whatever the question's).
+ * language (people answer in the language they like, whatever the question's). Numbers may be
+ * digits or words ("achtendertig", "yirmi iki"; see numbers.ts); dates are read by dates.ts in the
+ * question's language first, then in the others, against `now` (injectable for tests).
  */
 import { JaroWinklerDistance } from 'natural/lib/natural/distance';
 import { LANGUAGES, type Lang } from '../catalogue/schema';
@@ -9,13 +11,33 @@ import type { AnswerParse, AnswerParser, FactSpec } from '../engine/types';
 import type { CommuneFinder } from './communes';
 import type { Lexicon } from './lexicon';
 import { containsPhrase, normalize } from './normalize';
-import { firstNumber, type NumberReader } from './numbers';
+import { parseDate } from './dates';
+import type { NumberReader } from './numbers';
 import type { ThemeClassifier } from './themes';
 
 type Labels = (fact: string, option: string) => string[];
 
-export function createAnswerParser(deps: { lexicons: Record<Lang, Lexicon>; labels: Labels; yesNoLabels: { yes: string[]; no: string[] }; communes: CommuneFinder; numbers: NumberReader; themes: ThemeClassifier }): AnswerParser {
+export function createAnswerParser(deps: {
+  lexicons: Record<Lang, Lexicon>;
+  labels: Labels;
+  yesNoLabels: { yes: string[]; no: string[] };
+  communes: CommuneFinder;
+  numbers: NumberReader;
+  themes: ThemeClassifier;
+  /** The clock dates are read against ("demain", "12 mars" → the next 12 March). */
+  now?: () => Date;
+}): AnswerParser {
   const { lexicons } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  const date = (text: string, lang: Lang): AnswerParse => {
+    const today = now();
+    for (const l of [lang, ...LANGUAGES.filter((x) => x !== lang)]) {
+      const iso = parseDate(text, l, today);
+      if (iso) return { ok: true, value: iso };
+    }
+    return { ok: false, reason: 'no_match' };
+  };
 
   const yesNo = (text: string, lang: Lang): AnswerParse => {
     const norm = normalize(text);
@@ -58,9 +80,12 @@ export function createAnswerParser(deps: { lexicons: Record<Lang, Lexicon>; labe
     const partial = options.filter((o) => labelsOf(o).some((lab) => (norm.length >= 4 && containsPhrase(lab, norm)) || (lab.length >= 4 && containsPhrase(norm, lab))));
     if (partial.length === 1) return { ok: true, value: partial[0] };
     // 5. A theme said in other words.
+    let unsure: string[] = [];
     if (fact === 'theme') {
       const th = deps.themes.classify(text);
       if (th && th.confidence >= 0.45 && options.includes(th.theme)) return { ok: true, value: th.theme };
+      // Hesitating between a few themes: they become the choices of a "which one?" question.
+      unsure = (th?.candidates ?? []).filter((c) => options.includes(c));
     }
     // 6. A title with typos.
     let best: { o: string; s: number } | undefined;
@@ -70,7 +95,7 @@ export function createAnswerParser(deps: { lexicons: Record<Lang, Lexicon>; labe
         if (s >= 0.9 && (!best || s > best.s)) best = { o, s };
       }
     if (best) return { ok: true, value: best.o };
-    const candidates = [...new Set([...exact, ...lexHits, ...partial])];
+    const candidates = [...new Set([...exact, ...lexHits, ...partial, ...unsure])];
     return candidates.length > 1 ? { ok: false, reason: 'ambiguous', candidates } : { ok: false, reason: 'no_match' };
   };
 
@@ -81,7 +106,7 @@ export function createAnswerParser(deps: { lexicons: Record<Lang, Lexicon>; labe
       case 'choice':
         return choice(text, fact, spec);
       case 'number': {
-        const n = fact === 'pregnancy_weeks' ? deps.numbers.weeksAnswer(text, lang) : (deps.numbers.age(text) ?? firstNumber(text, lang));
+        const n = fact === 'pregnancy_weeks' ? deps.numbers.weeksAnswer(text, lang) : (deps.numbers.age(text, lang) ?? deps.numbers.first(text, lang));
         if (n === undefined) return { ok: false, reason: 'no_match' };
         if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) return { ok: false, reason: 'out_of_range' };
         return { ok: true, value: n };
@@ -97,8 +122,7 @@ export function createAnswerParser(deps: { lexicons: Record<Lang, Lexicon>; labe
         return t ? { ok: true, value: t } : { ok: false, reason: 'no_match' };
       }
       case 'date':
-        // No journey asks a date yet; dates need a parser per language before one does.
-        return { ok: false, reason: 'no_match' };
+        return date(text, lang);
     }
   };
 }

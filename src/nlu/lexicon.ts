@@ -13,7 +13,8 @@ export interface Lexicon {
   language_names: string[];
   stopwords: string[];
   professional: string[];
-  units: { years: string[]; months: string[]; weeks: string[] };
+  /** Unit words; `since`/`ago`: words around a number of years that make it a duration, not an age. */
+  units: { years: string[]; months: string[]; weeks: string[]; since: string[]; ago: string[] };
   /** fact → option (or "true"/"false") → phrases. */
   facts: Record<string, Record<string, string[]>>;
 }

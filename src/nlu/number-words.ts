@@ -3,6 +3,8 @@
  * (nl falls back to English rules there; ar, tr and ro get nothing — see shared/notes/stack.md).
  * Used for ages, counts and weeks typed as words: "vijfendertig", "خمسة وثلاثين", "otuz beş",
  * "treizeci și cinci". Digits are not read here (firstNumber in numbers.ts does that first).
+ * numberFromWords reads the first number of a message; numberBeforeLastWord reads the one right
+ * before a unit the caller found ("... vijfenveertig jaar"), for ages and weeks in free text.
  *
  * How it works: the text goes through normalize() (so raw and already normalised input give the
  * same tokens); every token is cut into known pieces ("vijfendertig" → vijf | en | dertig,
@@ -379,8 +381,16 @@ function readings(atoms: Atom[], i: number, spec: Spec): Reading[] {
   return out;
 }
 
-/** The first whole number 0–120 written in words, or undefined. See the rules at the top. */
-export function numberFromWords(text: string, lang: NumberWordsLang): number | undefined {
+interface Atomized {
+  spec: Spec;
+  tokens: Token[];
+  atoms: Atom[];
+  /** Index of the first atom of each token. */
+  firstAtom: number[];
+}
+
+/** The text as tokens, each cut into pieces (a token that is not a number is one 'word' atom). */
+function atomize(text: string, lang: NumberWordsLang): Atomized {
   const spec = SPECS[lang];
   let tokens = tokenize(text);
   if (lang === 'ro') tokens = joinRomanianTens(tokens);
@@ -395,13 +405,44 @@ export function numberFromWords(text: string, lang: NumberWordsLang): number | u
     }
     for (const p of pieces) atoms.push({ ...p, ambiguous: p.ambiguous && !t.accentedOne, token: index });
   });
+  return { spec, tokens, atoms, firstAtom };
+}
+
+/** Where a reading starts in token t: Arabic "وخمسة" skips its glued "and". */
+function startOf({ atoms, firstAtom }: Atomized, t: number): number {
+  const start = firstAtom[t]!;
+  return atoms[start]!.kind === 'and' && atoms[start + 1]?.token === t ? start + 1 : start;
+}
+
+/**
+ * The number that ends right before the last word, the caller having found that word to be a unit
+ * ("ik ben vijfenveertig jaar" → 45, "kırk beş yaşındayım" → 45, "o lună" → 1): the longest such
+ * reading, by the same grammar; an ambiguous word counts there (rule c). Above 120: undefined.
+ */
+export function numberBeforeLastWord(text: string, lang: NumberWordsLang): number | undefined {
+  const at = atomize(text, lang);
+  const { spec, tokens, atoms, firstAtom } = at;
+  const unit = tokens.length - 1;
+  if (unit < 1) return undefined;
+  for (let t = 0; t < unit; t++) {
+    const start = startOf(at, t);
+    const reading = readings(atoms, start, spec).find((r) => r.end === firstAtom[unit]);
+    if (!reading) continue;
+    if (reading.end - start === 1 && t > 0 && spec.notAfter.has(tokens[t - 1]!.text)) return undefined;
+    return reading.value <= 120 ? reading.value : undefined;
+  }
+  return undefined;
+}
+
+/** The first whole number 0–120 written in words, or undefined. See the rules at the top. */
+export function numberFromWords(text: string, lang: NumberWordsLang): number | undefined {
+  const at = atomize(text, lang);
+  const { spec, tokens, atoms } = at;
   const endsToken = (end: number): boolean => end === atoms.length || atoms[end]!.token !== atoms[end - 1]!.token;
 
   let personFallback: number | undefined;
   for (let t = 0; t < tokens.length; t++) {
-    let start = firstAtom[t]!;
-    // Arabic "وخمسة": a leading "and" glued to the first word
-    if (atoms[start]!.kind === 'and' && atoms[start + 1]?.token === t) start++;
+    const start = startOf(at, t);
     const valid = readings(atoms, start, spec).filter((r) => endsToken(r.end));
     if (!valid.length) continue;
     const best = valid.reduce((x, y) => (y.end > x.end ? y : x));

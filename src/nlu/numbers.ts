@@ -1,62 +1,157 @@
 /**
  * Numbers, ages and pregnancy weeks. Digits in any script (normalised first); number words through
- * Recognizers-Text where it really supports the culture (fr, en, es — see shared/notes/stack.md);
- * for nl, ar, tr and ro only digits are read for now.
+ * Recognizers-Text where it really supports the culture (fr, en, es — see shared/notes/stack.md)
+ * and through our own number-words.ts for nl, ar, tr and ro, which it lacks.
+ *
+ * An article-like "one" (fr un/une, es un/una; nl een, tr bir, ro o/un… in number-words.ts) is a
+ * number only alone or before a unit ("un an", "een jaar"): "un logement", "bir ev" are not 1.
+ * Ages and weeks in free text need a unit ("45 ans", "vijfenveertig jaar", "beş aylık"); the unit
+ * words come from the lexicons, and a unit tells which language's number words to read before it
+ * (besides the conversation's language, when known): people mix languages.
  */
 import * as Recognizers from '@microsoft/recognizers-text-suite';
 import type { Lang } from '../catalogue/schema';
 import type { Lexicon } from './lexicon';
-import { normalize } from './normalize';
+import { containsPhrase, normalize, tokens as tokensOf } from './normalize';
+import { numberBeforeLastWord, numberFromWords, type NumberWordsLang } from './number-words';
 
-const CULTURES: Partial<Record<Lang, string>> = { fr: Recognizers.Culture.French, en: Recognizers.Culture.English, es: Recognizers.Culture.Spanish };
+type RecognizerLang = 'fr' | 'en' | 'es';
+const CULTURES: Record<RecognizerLang, string> = { fr: Recognizers.Culture.French, en: Recognizers.Culture.English, es: Recognizers.Culture.Spanish };
+const isRecognizerLang = (l: Lang): l is RecognizerLang => l in CULTURES;
+const isWordsLang = (l: Lang): l is NumberWordsLang => l === 'nl' || l === 'ar' || l === 'tr' || l === 'ro';
 
-/** The first whole number in the text (digits, or words where the culture is supported). */
-export function firstNumber(text: string, lang: Lang): number | undefined {
-  const m = normalize(text).match(/\b\d{1,3}\b/);
+/** Words Recognizers-Text reads as 1 that are articles as often ("un logement", "una casa"). */
+const ARTICLES: Partial<Record<Lang, ReadonlySet<string>>> = { fr: new Set(['un', 'une']), es: new Set(['un', 'una']) };
+
+/** Words allowed between a number and its unit: ro "patruzeci de ani" (20 and above take "de"). */
+const LINKS: Partial<Record<Lang, ReadonlySet<string>>> = { ro: new Set(['de']) };
+const IS_LINK = new Set(Object.values(LINKS).flatMap((s) => [...s]));
+
+/**
+ * Recognizers-Text builds its French and Spanish number models on first use (about 9 s and 1 s on
+ * this project's machine): the app calls this at start-up so no person's turn pays for it.
+ */
+export function warmUpNumberRecognizers(): void {
+  for (const [lang, samples] of [['fr', ['quarante', 'quarante deux ans']], ['es', ['cuarenta', 'cuarenta y dos']], ['en', ['forty two']]] as const)
+    for (const s of samples) Recognizers.recognizeNumber(s, CULTURES[lang]);
+}
+
+/** Integer numbers found by Recognizers-Text, with where they end in `text`. */
+function recognized(text: string, lang: RecognizerLang): Array<{ value: number; text: string; end: number }> {
+  return Recognizers.recognizeNumber(text, CULTURES[lang]).flatMap((r) => {
+    const value = Number(r.resolution?.value);
+    return Number.isInteger(value) && value >= 0 ? [{ value, text: normalize(r.text), end: r.end }] : [];
+  });
+}
+
+/**
+ * The first whole number in the text: digits, else number words of `lang`. An article-like "one"
+ * counts only when it is the whole text or `isUnit` says the next word is a unit.
+ */
+export function firstNumber(text: string, lang: Lang, isUnit: (word: string) => boolean = () => false): number | undefined {
+  const norm = normalize(text);
+  const m = norm.match(/\b\d{1,3}\b/);
   if (m) return Number(m[0]);
-  const culture = CULTURES[lang];
-  if (!culture) return undefined;
-  const found = Recognizers.recognizeNumber(text, culture)[0]?.resolution?.value;
-  const n = found === undefined ? NaN : Number(found);
-  return Number.isInteger(n) ? n : undefined;
+  if (isWordsLang(lang)) return numberFromWords(text, lang);
+  if (!isRecognizerLang(lang)) return undefined;
+  for (const r of recognized(text, lang)) {
+    if (!ARTICLES[lang]?.has(r.text) || r.text === norm) return r.value;
+    const next = tokensOf(normalize(text.slice(r.end + 1)))[0];
+    if (next !== undefined && isUnit(next)) return r.value;
+  }
+  return undefined;
 }
 
-/** Builds `\b(\d+)\s*(unit1|unit2)\b` over normalised text for the units of every language. */
-function unitPattern(units: string[]): RegExp {
-  const alt = [...new Set(units)].sort((a, b) => b.length - a.length).map((u) => u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-  return new RegExp(`(?:^|\\s)(\\d{1,3})\\s*(?:${alt})(?=\\s|$)`, 'u');
+/** The number in words that `before` (normalised tokens) ends with, read in `lang`; `unit` follows it. */
+function wordsBefore(before: string[], unit: string, lang: Lang): number | undefined {
+  const words = LINKS[lang]?.has(before[before.length - 1] ?? '') ? before.slice(0, -1) : before;
+  if (!words.length) return undefined;
+  if (isWordsLang(lang)) return numberBeforeLastWord([...words, unit].join(' '), lang);
+  if (!isRecognizerLang(lang)) return undefined;
+  const text = words.join(' ');
+  return recognized(text, lang).find((r) => r.end === text.length - 1)?.value;
 }
+
+type UnitKind = 'years' | 'months' | 'weeks';
+const UNIT_KINDS: UnitKind[] = ['years', 'months', 'weeks'];
 
 export class NumberReader {
-  private readonly years: RegExp;
-  private readonly months: RegExp;
-  private readonly weeks: RegExp;
+  /** Per kind: a normalised unit word → the languages whose lexicon lists it. */
+  private readonly unitLangs = {} as Record<UnitKind, Map<string, Lang[]>>;
+  private readonly unitWords = new Set<string>();
+  private readonly since: string[];
+  private readonly ago: string[];
+
   constructor(lexicons: Record<Lang, Lexicon>) {
-    const all = Object.values(lexicons);
-    this.years = unitPattern(all.flatMap((l) => l.units.years));
-    this.months = unitPattern(all.flatMap((l) => l.units.months));
-    this.weeks = unitPattern(all.flatMap((l) => l.units.weeks));
+    const entries = Object.entries(lexicons) as Array<[Lang, Lexicon]>;
+    this.since = entries.flatMap(([, l]) => l.units.since);
+    this.ago = entries.flatMap(([, l]) => l.units.ago);
+    for (const kind of UNIT_KINDS) {
+      const langs = new Map<string, Lang[]>();
+      for (const [lang, lex] of entries)
+        for (const unit of lex.units[kind]) {
+          langs.set(unit, [...(langs.get(unit) ?? []), lang]);
+          this.unitWords.add(unit);
+        }
+      this.unitLangs[kind] = langs;
+    }
   }
 
-  /** An age stated with its unit: "45 ans", "45j"? no — "45 jaar", "45 yaşındayım", "عمري 45 سنة". */
-  age(text: string): number | undefined {
-    const m = normalize(text).match(this.years);
-    const n = m ? Number(m[1]) : undefined;
+  /** True when the normalised word is a unit (years, months, weeks) of some language. */
+  readonly isUnit = (word: string): boolean => this.unitWords.has(word);
+
+  /** An age stated with its unit: "45 ans", "45 jaar", "عمري 45 سنة", "vijfenveertig jaar", "forty years old". */
+  age(text: string, lang?: Lang): number | undefined {
+    const n = this.withUnit(text, 'years', lang);
     return n !== undefined && n <= 120 ? n : undefined;
   }
 
-  /** Weeks of pregnancy from "22 semaines" or "5 mois" (a month counts 4.35 weeks). */
-  pregnancyWeeks(text: string): number | undefined {
-    const norm = normalize(text);
-    const w = norm.match(this.weeks);
-    if (w) return Number(w[1]);
-    const m = norm.match(this.months);
-    if (m && Number(m[1]) <= 10) return Math.round(Number(m[1]) * 4.35);
-    return undefined;
+  /** Weeks of pregnancy from "22 semaines", "5 mois" or "vijf maanden" (a month counts 4.35 weeks). */
+  pregnancyWeeks(text: string, lang?: Lang): number | undefined {
+    const w = this.withUnit(text, 'weeks', lang);
+    if (w !== undefined) return w;
+    const m = this.withUnit(text, 'months', lang);
+    return m !== undefined && m <= 10 ? Math.round(m * 4.35) : undefined;
   }
 
   /** An answer to "how many weeks": a bare number is weeks, "5 mois" is converted. */
   weeksAnswer(text: string, lang: Lang): number | undefined {
-    return this.pregnancyWeeks(text) ?? firstNumber(text, lang);
+    return this.pregnancyWeeks(text, lang) ?? this.first(text, lang);
+  }
+
+  /** firstNumber, knowing the units: "un an" is 1, "un logement" is not. */
+  first(text: string, lang: Lang): number | undefined {
+    return firstNumber(text, lang, this.isUnit);
+  }
+
+  /**
+   * Digits before a unit of this kind, else number words right before one ("quarante ans"). For
+   * years, a number after "depuis", "sinds", "for"… or before "ago", "geleden"… is a duration, not
+   * an age ("à la rue depuis 2 ans, j'ai 45 ans" is 45): such a match is passed over.
+   */
+  private withUnit(text: string, kind: UnitKind, lang: Lang | undefined): number | undefined {
+    const words = tokensOf(normalize(text));
+    const isDuration = (start: number, unitAt: number) =>
+      kind === 'years' && (this.since.some((c) => containsPhrase(words.slice(Math.max(0, start - 3), start).join(' '), c)) || this.ago.some((c) => containsPhrase(words.slice(unitAt + 1, unitAt + 3).join(' '), c)));
+    for (let u = 0; u < words.length; u++) {
+      // "45 ans", and "45ans" written as one word.
+      const glued = words[u]!.match(/^(\d{1,3})(\D+)$/u);
+      if (glued && this.unitLangs[kind].has(glued[2]!) && !isDuration(u, u)) return Number(glued[1]);
+      const langs = this.unitLangs[kind].get(words[u]!);
+      if (!langs || u === 0) continue;
+      // Digits right before the unit, or before a link word ("30 de ani").
+      const at = /^\d{1,3}$/.test(words[u - 1]!) ? u - 1 : u >= 2 && IS_LINK.has(words[u - 1]!) && /^\d{1,3}$/.test(words[u - 2]!) ? u - 2 : -1;
+      if (at >= 0) {
+        if (!isDuration(at, u)) return Number(words[at]);
+        continue;
+      }
+      for (const l of new Set(lang ? [lang, ...langs] : langs)) {
+        const n = wordsBefore(words.slice(0, u), words[u]!, l);
+        if (n === undefined) continue;
+        if (!isDuration(u - 1, u)) return n;
+        break;
+      }
+    }
+    return undefined;
   }
 }

@@ -1,5 +1,5 @@
 /** Numbers written in words for the cultures Recognizers-Text lacks (nl, ar, tr, ro). */
-import { numberFromWords, type NumberWordsLang } from '../../src/nlu/number-words';
+import { numberBeforeLastWord, numberFromWords, type NumberWordsLang } from '../../src/nlu/number-words';
 import { normalize } from '../../src/nlu/normalize';
 
 const cases: Array<[NumberWordsLang, string, number | undefined]> = [
@@ -110,3 +110,28 @@ test.each(cases)('%s normalised %s → %p', (lang, text, expected) => {
 function expectAccentLost(text: string): number | undefined {
   return normalize(text).split(' ').length === 1 ? 1 : undefined;
 }
+
+/** The number right before a unit the caller found (the last word): ages and weeks in free text. */
+const beforeUnit: Array<[NumberWordsLang, string, number | undefined]> = [
+  ['nl', 'ik ben vijfenveertig jaar', 45],
+  ['nl', 'ik heb twee kinderen en ben vijf en veertig jaar', 45],
+  ['nl', 'een jaar', 1],
+  ['nl', 'een paar jaar', undefined],
+  ['nl', 'honderd vijftig jaar', undefined],
+  ['ar', 'عمري خمسة وأربعين سنة', 45],
+  ['ar', 'عندي ولدين وعمري ثلاثين سنة', 30],
+  ['ar', 'خمسطعش سنة', 15],
+  ['tr', 'kırk beş yaşındayım', 45],
+  ['tr', 'iki çocuğum var ve otuz yaşındayım', 30],
+  ['tr', 'bir yaşında', 1],
+  ['tr', 'yüz elli yaş', undefined],
+  ['ro', 'am doua zeci si cinci ani', 25],
+  ['ro', 'o luna', 1],
+  ['ro', 'a doua luna', undefined],
+  ['ro', 'am o fată de nouă ani', 9],
+  ['ro', 'ani', undefined],
+];
+
+test.each(beforeUnit)('%s before the unit: %s → %p', (lang, text, expected) => {
+  expect(numberBeforeLastWord(text, lang)).toBe(expected);
+});
