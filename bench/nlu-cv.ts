@@ -1,115 +1,52 @@
 /**
- * 5-fold cross-validation on the training files only, to choose the model and features without
- * touching the held-out set: `npm run build && node dist/bench/nlu-cv.js bayes|mnb|lr|conf [lang]`.
+ * 5-fold cross-validation of the whole understanding (what bench:nlu measures) on the training
+ * files only, to choose the model, its features and the thresholds without touching the held-out
+ * set: each fold trains on four fifths of data/nlu/ and predicts the fifth.
+ * Run: npm run build && node dist/bench/nlu-cv.js [intentConfidence,… [themeConfidence,…]]
  */
-import { BayesClassifier, LogisticRegressionClassifier } from 'natural/lib/natural/classifiers';
-import { features } from '../src/nlu/classifier';
-import { loadTrainingData } from '../src/nlu/training-data';
 import { performance } from 'node:perf_hooks';
+import { LANGUAGES } from '../src/catalogue/schema';
+import { createUnderstanding } from '../src/nlu';
+import { loadTrainingData, OUT_OF_SCOPE } from '../src/nlu/training-data';
+import { predictLabel } from './nlu-predict';
 
-const data = loadTrainingData();
 const K = 5;
-type Doc = { text: string; label: string; lang: string };
-function balance(docs: Doc[]): Doc[] {
-  const counts = new Map<string, Doc[]>();
-  for (const d of docs) counts.set(d.label, [...(counts.get(d.label) ?? []), d]);
-  const max = Math.max(...[...counts.values()].map((v) => v.length));
-  return [...counts.values()].flatMap((v) => Array.from({ length: max }, (_, i) => v[i % v.length]));
-}
-function run(name: string, make: (train: Doc[]) => (t: string) => string | undefined, perLang: boolean) {
-  const byLang = new Map<string, { n: number; ok: number }>();
-  let ms = 0, calls = 0, trainMs = 0;
-  for (let k = 0; k < K; k++) {
-    const langs = perLang ? [...new Set(data.map((d) => d.lang))] : ['*'];
-    for (const l of langs) {
-      const train = data.filter((d, i) => i % K !== k && (l === '*' || d.lang === l));
-      const test = data.filter((d, i) => i % K === k && (l === '*' || d.lang === l));
+
+async function main() {
+  const data = loadTrainingData();
+  const intentThresholds = (process.argv[2] ?? '0.8').split(',').map(Number);
+  const themeThresholds = (process.argv[3] ?? '0.55').split(',').map(Number);
+  for (const ic of intentThresholds) {
+    const folds = [];
+    let trainMs = 0;
+    for (let k = 0; k < K; k++) {
       const t0 = performance.now();
-      const c = make(train);
+      const u = await createUnderstanding({ training: data.filter((_, i) => i % K !== k), intentConfidence: ic });
       trainMs += performance.now() - t0;
-      for (const d of test) {
-        const t1 = performance.now();
-        const top = c(d.text);
-        ms += performance.now() - t1;
-        calls++;
-        const r = byLang.get(d.lang) ?? { n: 0, ok: 0 };
-        r.n++;
-        if (top === d.label) r.ok++;
-        byLang.set(d.lang, r);
-      }
+      folds.push({ u, test: data.filter((_, i) => i % K === k) });
+    }
+    for (const tc of themeThresholds) {
+      const by = new Map<string, { n: number; ok: number; none: number }>();
+      const oos = { n: 0, rejected: 0 };
+      for (const { u, test } of folds)
+        for (const d of test) {
+          const got = predictLabel(u, d.text, d.lang, tc);
+          if (d.label === OUT_OF_SCOPE) {
+            oos.n++;
+            if (got === OUT_OF_SCOPE) oos.rejected++;
+            continue;
+          }
+          const r = by.get(d.lang) ?? { n: 0, ok: 0, none: 0 };
+          r.n++;
+          if (got === d.label) r.ok++;
+          if (got === 'none') r.none++;
+          by.set(d.lang, r);
+        }
+      const all = [...by.values()].reduce((a, r) => ({ n: a.n + r.n, ok: a.ok + r.ok, none: a.none + r.none }), { n: 0, ok: 0, none: 0 });
+      const cells = LANGUAGES.filter((l) => by.has(l)).map((l) => `${l} ${((100 * by.get(l)!.ok) / by.get(l)!.n).toFixed(1)}`);
+      console.log(`intent≥${ic} theme≥${tc}: ${cells.join(' | ')} | all ${((100 * all.ok) / all.n).toFixed(1)} (none ${((100 * all.none) / all.n).toFixed(1)}%) · out of scope rejected ${((100 * oos.rejected) / Math.max(1, oos.n)).toFixed(1)}% of ${oos.n} · build ${(trainMs / K).toFixed(0)} ms`);
     }
   }
-  console.log(name, [...byLang].map(([l, r]) => `${l} ${((100 * r.ok) / r.n).toFixed(1)}`).join(' | '), 'ms', (ms / calls).toFixed(3), 'train', (trainMs / K).toFixed(0));
 }
-const bayes = (bal: boolean, smoothing?: number) => (train: Doc[]) => {
-  const b = new BayesClassifier(undefined, smoothing);
-  for (const d of bal ? balance(train) : train) b.addDocument(features(d.text), d.label);
-  b.train();
-  return (t: string) => b.classify(features(t));
-};
-const lr = (train: Doc[]) => {
-  const b = new LogisticRegressionClassifier();
-  for (const d of train) b.addDocument(features(d.text), d.label);
-  b.train();
-  return (t: string) => b.classify(features(t));
-};
-const which = process.argv[2] ?? 'all';
-if (which === 'all' || which === 'bayes') {
-  run('bayes global', bayes(false), false);
-  run('bayes perlang', bayes(false), true);
-  run('bayes perlang balanced', bayes(true), true);
-  run('bayes perlang balanced s0.1', bayes(true, 0.1), true);
-}
-if (which === 'lr') run('lr perlang', lr, true);
-const mnb = (alpha: number) => (train: Doc[]) => {
-  const counts = new Map<string, Map<string, number>>();
-  const totals = new Map<string, number>();
-  const docs = new Map<string, number>();
-  const vocab = new Set<string>();
-  for (const d of train) {
-    const m = counts.get(d.label) ?? new Map<string, number>();
-    counts.set(d.label, m);
-    docs.set(d.label, (docs.get(d.label) ?? 0) + 1);
-    for (const f of new Set(features(d.text))) {
-      m.set(f, (m.get(f) ?? 0) + 1);
-      totals.set(d.label, (totals.get(d.label) ?? 0) + 1);
-      vocab.add(f);
-    }
-  }
-  const V = vocab.size;
-  const labels = [...counts.keys()];
-  return (t: string) => {
-    const f = [...new Set(features(t))].filter((x) => vocab.has(x));
-    let best: string | undefined;
-    let bestScore = -Infinity;
-    for (const l of labels) {
-      const m = counts.get(l)!;
-      const tot = totals.get(l)!;
-      let s = Math.log(1 / labels.length);
-      for (const x of f) s += Math.log(((m.get(x) ?? 0) + alpha) / (tot + alpha * V));
-      if (s > bestScore) {
-        bestScore = s;
-        best = l;
-      }
-    }
-    return best;
-  };
-};
-if (which === 'mnb') {
-  run('mnb global a1', mnb(1), false);
-  run('mnb global a0.1', mnb(0.1), false);
-  run('mnb perlang a0.1', mnb(0.1), true);
-}
-if (which === 'conf') {
-  const conf = new Map<string, number>();
-  const lang = process.argv[3] ?? 'fr';
-  const all = data.filter((d) => d.lang === lang);
-  for (let k = 0; k < K; k++) {
-    const c = mnb(0.1)(data.filter((_, i) => i % K !== k));
-    for (const d of data.filter((x, i) => i % K === k && x.lang === lang)) {
-      const g = c(d.text);
-      if (g !== d.label) { conf.set(`${d.label}→${g}`, (conf.get(`${d.label}→${g}`) ?? 0) + 1); if (Math.random() < 0.15) console.log(d.label, '→', g, ':', d.text); }
-    }
-  }
-  console.log(all.length, [...conf].sort((a, b) => b[1] - a[1]).slice(0, 15));
-}
+
+void main();

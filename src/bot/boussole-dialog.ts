@@ -12,7 +12,7 @@ import type { EngineState, Facts, Output, RankedService, StepResult } from '../e
 import { isLang, type Translate } from '../i18n/i18n';
 import type { Logger } from '../logging/logger';
 import { helpdeskLines, message, optionLabel, renderOutputs, servicesReply, type RenderContext, type Reply } from './render/render-outputs';
-import type { Understanding } from './understanding';
+import { THEME_CONFIDENCE, type Understanding } from './understanding';
 
 export const ROOT_DIALOG = 'boussole';
 
@@ -101,8 +101,6 @@ export interface DialogDeps {
   rememberLanguage?: (ctx: TurnContext, lang: Lang) => Promise<void>;
 }
 
-/** Below this confidence, a theme guessed from free text is not used. */
-const THEME_CONFIDENCE = 0.55;
 const LANGUAGE_CONFIDENCE = 0.55;
 
 function channelLanguage(activity: Partial<Activity>): Lang | undefined {
@@ -251,9 +249,12 @@ export class BoussoleDialog extends Dialog {
     const { facts: found, ambiguous } = u.extractFacts(text, lng);
     // The classifier's guess is for a person who has not said what it is about yet; it never
     // overrides a theme already known (a journey's answers are not a new subject).
+    // Unsure between a few themes: the theme question offers just those ("is it rather…?").
+    let themeChoices: string[] | undefined;
     if (found.theme === undefined && mem.engine?.facts.theme === undefined) {
       const th = u.theme(text, lng);
       if (th && th.confidence >= THEME_CONFIDENCE) found.theme = th.theme;
+      else if (th?.candidates) themeChoices = th.candidates;
     }
     delete found.language;
     if (detected) found.language = detected;
@@ -266,7 +267,7 @@ export class BoussoleDialog extends Dialog {
     let state = mem.engine;
     if (!state) {
       const known: Facts = mem.lang && (detected || mem.languageChosen) ? { language: mem.lang } : {};
-      const candidates = ambiguous.commune?.length ? { fact: 'commune', values: ambiguous.commune } : undefined;
+      const candidates = ambiguous.commune?.length ? { fact: 'commune', values: ambiguous.commune } : themeChoices ? { fact: 'theme', values: themeChoices } : undefined;
       const started = await this.deps.engine.start('main', { ...known, ...found }, lng, candidates);
       if (Object.keys(found).length || !started.state.node) return this.replies(ctx, mem, started);
       state = started.state;
@@ -274,6 +275,7 @@ export class BoussoleDialog extends Dialog {
     const awaited = this.deps.engine.awaitedFact(state);
     const merged: EngineState = { ...state, facts: { ...state.facts, ...found } };
     if (ambiguous.commune?.length && merged.facts.commune === undefined) merged.candidates = { fact: 'commune', values: ambiguous.commune };
+    else if (themeChoices && merged.facts.theme === undefined) merged.candidates = { fact: 'theme', values: themeChoices };
     const step = awaited && found[awaited] === undefined ? await this.deps.engine.answer(merged, text, lng) : await this.deps.engine.resume(merged, lng);
     return this.replies(ctx, mem, step);
   }

@@ -2,6 +2,9 @@
 import type { Lang } from '../catalogue/schema';
 import type { AnswerParser, Facts } from '../engine/types';
 
+/** Below this confidence, a theme guessed from free text is not used. */
+export const THEME_CONFIDENCE = 0.55;
+
 export const GLOBAL_INTENTS = ['help', 'restart', 'back', 'human', 'change_language', 'stop', 'forget_me', 'more', 'continue'] as const;
 export type GlobalIntent = (typeof GLOBAL_INTENTS)[number];
 
@@ -12,8 +15,8 @@ export interface Understanding {
   languageRequest(text: string): Lang | undefined;
   /** A global command, recognised in any language at any step. */
   globalIntent(text: string, lang: Lang): GlobalIntent | undefined;
-  /** The theme of a free-text message, with confidence 0..1. */
-  theme(text: string, lang: Lang): { theme: string; confidence: number } | undefined;
+  /** The theme of a free-text message, with confidence 0..1, and the themes to offer when it hesitates. */
+  theme(text: string, lang: Lang): { theme: string; confidence: number; candidates?: string[] } | undefined;
   /** Facts found in free text; `ambiguous` lists candidate values where the text could mean several. */
   extractFacts(text: string, lang: Lang): { facts: Facts; ambiguous: Record<string, string[]> };
   parseAnswer: AnswerParser;

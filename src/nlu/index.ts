@@ -17,10 +17,10 @@ import { ThemeClassifier } from './themes';
 import { loadTrainingData, TRAINED_INTENTS, type LabelledUtterance } from './training-data';
 
 /** How sure the classifier must be before a message in other words counts as a command. */
-const INTENT_CONFIDENCE = 0.8;
+export const INTENT_CONFIDENCE = 0.5;
 
 export async function createUnderstanding(
-  opts: { resources?: Resources; communes?: Commune[]; facts?: FactRegistry; training?: LabelledUtterance[] } = {},
+  opts: { resources?: Resources; communes?: Commune[]; facts?: FactRegistry; training?: LabelledUtterance[]; intentConfidence?: number } = {},
 ): Promise<Understanding> {
   const resources = opts.resources ?? loadResources();
   const lexicons = loadLexicons(resources);
@@ -63,7 +63,7 @@ export async function createUnderstanding(
       if (words.length === 0 || words.length > 8 || /\d/.test(norm) || yesNo.has(norm)) return undefined;
       if (Object.keys(extractor.extract(text).facts).length) return undefined;
       const top = themes.scores(text)[0];
-      return top && top.p >= INTENT_CONFIDENCE && (TRAINED_INTENTS as readonly string[]).includes(top.label) ? (top.label as GlobalIntent) : undefined;
+      return top && top.p >= (opts.intentConfidence ?? INTENT_CONFIDENCE) && (TRAINED_INTENTS as readonly string[]).includes(top.label) ? (top.label as GlobalIntent) : undefined;
     },
     theme: (text) => {
       const r = themes.classify(text);

@@ -5,6 +5,15 @@
  */
 const ARABIC_DIACRITICS = /[\u064B-\u065F\u0670\u0640]/g;
 
+/**
+ * Arabic spellings people use interchangeably, folded to one: no diacritics or tatweel, alef
+ * forms as ا, final ى as ي, ة as ه, hamza seats ؤ/ئ as و/ي. Also used on the safety patterns,
+ * which are written like normalised text.
+ */
+export function foldArabic(text: string): string {
+  return text.replace(ARABIC_DIACRITICS, '').replace(/[أإآٱ]/g, 'ا').replace(/ى/g, 'ي').replace(/ة/g, 'ه').replace(/ؤ/g, 'و').replace(/ئ/g, 'ي');
+}
+
 export function normalize(text: string): string {
   return text
     .normalize('NFKC')
@@ -14,8 +23,7 @@ export function normalize(text: string): string {
     .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(ARABIC_DIACRITICS, '')
-    .replace(/[أإآ]/g, 'ا')
+    .replace(/[\u0600-\u06FF]+/g, foldArabic)
     .replace(/(\p{L})\1{2,}/gu, '$1')
     .replace(/[’'`´\-_/]/g, ' ')
     .replace(/[^\p{L}\p{N} ]+/gu, ' ')

@@ -1,6 +1,7 @@
 /**
  * The utterances the classifier learns from at start-up: `data/nlu/<lang>.json`, one file per
- * language, labelled by theme (the journeys) and by global intent. Validated on load: a broken
+ * language, labelled by theme (the journeys), by global intent, and out of scope (greetings, other
+ * needs, gibberish: the label `none`, so that the model learns to say "neither"). Validated on load: a broken
  * file stops the start with its name, not a classifier that silently knows less.
  */
 import fs from 'node:fs';
@@ -11,6 +12,8 @@ import { LANGUAGES, THEMES, type Lang } from '../catalogue/schema';
 /** The global commands the classifier learns (short fixed words like "more" stay lexicon-only). */
 export const TRAINED_INTENTS = ['help', 'restart', 'back', 'human', 'change_language', 'stop', 'forget_me'] as const;
 export type TrainedIntent = (typeof TRAINED_INTENTS)[number];
+/** The label of messages about none of the themes and commands. */
+export const OUT_OF_SCOPE = 'none';
 
 const utterances = z.array(z.string().min(1).max(300)).min(1);
 const fileSchema = z.object({
@@ -18,6 +21,7 @@ const fileSchema = z.object({
   language: z.enum(LANGUAGES),
   themes: z.record(z.string(), utterances),
   intents: z.record(z.string(), utterances),
+  out_of_scope: utterances.optional(),
 });
 
 export interface LabelledUtterance {
@@ -35,11 +39,11 @@ export function defaultTrainingDir(): string {
 export function readLabelledFile(file: string): LabelledUtterance[] {
   const parsed = fileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const { language, themes, intents } = parsed.data;
+  const { language, themes, intents, out_of_scope: outOfScope = [] } = parsed.data;
   const unknownTheme = Object.keys(themes).find((t) => !(THEMES as readonly string[]).includes(t));
   const unknownIntent = Object.keys(intents).find((t) => !(TRAINED_INTENTS as readonly string[]).includes(t));
   if (unknownTheme || unknownIntent) throw new Error(`${file}: unknown label ${unknownTheme ?? unknownIntent}`);
-  return [...Object.entries(themes), ...Object.entries(intents)].flatMap(([label, texts]) => texts.map((text) => ({ text, label, lang: language })));
+  return [...Object.entries(themes), ...Object.entries(intents), [OUT_OF_SCOPE, outOfScope] as const].flatMap(([label, texts]) => texts.map((text) => ({ text, label, lang: language })));
 }
 
 /** Every language's training file that exists (a language without one learns from its lexicon only). */

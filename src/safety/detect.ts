@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { normalize } from '../nlu/normalize';
+import { foldArabic, normalize } from '../nlu/normalize';
 
 export const CATEGORIES = ['suicide', 'violence_domestic', 'violence_sexual', 'violence_child', 'medical', 'no_shelter'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -48,5 +48,5 @@ export function compileDetector(dir = defaultSafetyDir()): (text: string) => Dan
 
 /** Patterns are written like normalised text; Arabic letters are normalised the same way. */
 function normalizePattern(p: string): string {
-  return p.replace(/[أإآ]/g, 'ا').replace(/[\u064B-\u065F\u0670\u0640]/g, '');
+  return foldArabic(p);
 }

@@ -140,3 +140,34 @@ test.each<[string, string | undefined]>([
 ])('a commune name that is also a word needs a place cue in free text: %s', async (text, nis) => {
   expect(u.extractFacts(text, 'fr').facts.commune).toBe(nis);
 });
+
+describe('messages about nothing Boussole covers get no theme and no command (the bot asks again)', () => {
+  test.each<[string, Lang]>([
+    ['bonjour', 'fr'],
+    ['ça va ?', 'fr'],
+    ['je cherche du travail comme chauffeur', 'fr'],
+    ['quel temps il fait demain', 'fr'],
+    ['hoe gaat het met jou', 'nl'],
+    ['ik zoek werk in de bouw', 'nl'],
+    ['where is the train station', 'en'],
+    ['my phone screen is broken', 'en'],
+    ['السلام عليكم', 'ar'],
+    ['merhaba nasilsin', 'tr'],
+    ['hola que tal', 'es'],
+    ['busco trabajo de limpieza', 'es'],
+    ['buna ziua', 'ro'],
+    ['asdfgh', 'fr'],
+  ])('%s (%s)', (text, lang) => {
+    expect({ text, intent: u.globalIntent(text, lang), theme: u.theme(text, lang)?.theme }).toEqual({ text, intent: undefined, theme: undefined });
+  });
+});
+
+describe('a theme the classifier hesitates about comes with the themes to offer', () => {
+  test.each<[string, Lang]>([
+    ['jai besoin d aide pour ma mere', 'fr'],
+  ])('%s (%s)', (text, lang) => {
+    const th = u.theme(text, lang);
+    expect(th?.confidence).toBeLessThan(0.55);
+    expect(th?.candidates?.length).toBeGreaterThanOrEqual(2);
+  });
+});
