@@ -18,9 +18,18 @@ interface Name {
 /** Close enough to be the same name typed in a hurry ("anderlech", "schaarbeek", "ixel"). */
 const FUZZY = 0.9;
 
-/** Names that are also ordinary words ("forest fire", "je jette", "vorst"): in free text they need a place cue. */
-const COMMON_WORDS = new Set(['forest', 'vorst', 'jette', 'haren', 'evere']);
+/** Names that are also ordinary words ("forest fire", "je jette", "vorst", Darija جيت "I came"): in free text they need a place cue. */
+const COMMON_WORDS = new Set(['forest', 'vorst', 'jette', 'haren', 'evere', 'جيت']);
 const PLACE_CUE = /(?:^|\s)(?:a|au|en|dans|sur|de|in|te|at|to|from|near|naar|uit|bij|woon|habite|jhabite|living|live|vivo|locuiesc|oturuyorum|ساكن|في|f)\s$/u;
+
+/** Turkish marks the place after the name ("evere'de oturuyorum", "jette de"): a cue too. */
+const PLACE_CUE_AFTER = /^\s(?:de|da|te|ta|den|dan|deyim|dayim|teyim|tayim|oturuyorum|yasiyorum|kaliyorum)\s/u;
+
+function hasPlaceCue(norm: string, name: string): boolean {
+  const padded = ` ${norm} `;
+  const at = padded.indexOf(` ${name} `);
+  return PLACE_CUE.test(padded.slice(0, at + 1)) || PLACE_CUE_AFTER.test(padded.slice(at + name.length + 1));
+}
 
 export class CommuneFinder {
   private readonly names: Name[] = [];
@@ -59,7 +68,7 @@ export class CommuneFinder {
     const norm = normalize(text);
     for (const n of this.names) {
       if (!containsPhrase(norm, n.text)) continue;
-      if (!opts.answer && COMMON_WORDS.has(n.text) && norm !== n.text && !PLACE_CUE.test(` ${norm} `.slice(0, ` ${norm} `.indexOf(` ${n.text} `) + 1))) continue;
+      if (!opts.answer && COMMON_WORDS.has(n.text) && norm !== n.text && !hasPlaceCue(norm, n.text)) continue;
       return { nis: n.nis, ...(n.district ? { district: n.district } : {}) };
     }
     const postal = norm.match(/\b1\d{3}\b/);

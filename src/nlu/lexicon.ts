@@ -14,7 +14,19 @@ export interface Lexicon {
   stopwords: string[];
   professional: string[];
   /** Unit words; `since`/`ago`: words around a number of years that make it a duration, not an age. */
-  units: { years: string[]; months: string[]; weeks: string[]; since: string[]; ago: string[] };
+  units: {
+    years: string[];
+    months: string[];
+    weeks: string[];
+    since: string[];
+    ago: string[];
+    /** Words before a bare number that make it an age ("ik ben 19", "j'ai 34"). */
+    age_cue: string[];
+    /** "and": a bare age may be followed by it ("ik ben 19 en …"), not by a noun ("j'ai 2 enfants"). */
+    and: string[];
+    /** First to ninth, in order: "in the fourth month" of a pregnancy. */
+    ordinals: string[];
+  };
   /** fact → option (or "true"/"false") → phrases. */
   facts: Record<string, Record<string, string[]>>;
 }

@@ -81,11 +81,18 @@ export class NumberReader {
   private readonly unitWords = new Set<string>();
   private readonly since: string[];
   private readonly ago: string[];
+  private readonly ageCues: string[];
+  private readonly and: Set<string>;
+  /** Ordinal word → its rank, every language. */
+  private readonly ordinals = new Map<string, number>();
 
   constructor(lexicons: Record<Lang, Lexicon>) {
     const entries = Object.entries(lexicons) as Array<[Lang, Lexicon]>;
     this.since = entries.flatMap(([, l]) => l.units.since);
     this.ago = entries.flatMap(([, l]) => l.units.ago);
+    this.ageCues = entries.flatMap(([, l]) => l.units.age_cue);
+    this.and = new Set(entries.flatMap(([, l]) => l.units.and));
+    for (const [, l] of entries) l.units.ordinals.forEach((w, i) => this.ordinals.set(w, i + 1));
     for (const kind of UNIT_KINDS) {
       const langs = new Map<string, Lang[]>();
       for (const [lang, lex] of entries)
@@ -102,8 +109,21 @@ export class NumberReader {
 
   /** An age stated with its unit: "45 ans", "45 jaar", "عمري 45 سنة", "vijfenveertig jaar", "forty years old". */
   age(text: string, lang?: Lang): number | undefined {
-    const n = this.withUnit(text, 'years', lang);
+    const n = this.withUnit(text, 'years', lang) ?? this.afterAgeCue(text);
     return n !== undefined && n <= 120 ? n : undefined;
+  }
+
+  /** "ik ben 19", "j'ai 34", "عمري 40": digits right after an age cue, at the end or before "and". */
+  private afterAgeCue(text: string): number | undefined {
+    const words = tokensOf(normalize(text));
+    for (let i = 0; i < words.length; i++) {
+      if (!/^\d{1,3}$/.test(words[i]!)) continue;
+      const next = words[i + 1];
+      if (next !== undefined && !this.and.has(next) && !(next.startsWith('و') && this.and.has('و'))) continue;
+      const before = words.slice(Math.max(0, i - 3), i).join(' ');
+      if (this.ageCues.some((c) => before === c || before.endsWith(` ${c}`))) return Number(words[i]);
+    }
+    return undefined;
   }
 
   /** Weeks of pregnancy from "22 semaines", "5 mois" or "vijf maanden" (a month counts 4.35 weeks). */
@@ -111,7 +131,28 @@ export class NumberReader {
     const w = this.withUnit(text, 'weeks', lang);
     if (w !== undefined) return w;
     const m = this.withUnit(text, 'months', lang);
-    return m !== undefined && m <= 10 ? Math.round(m * 4.35) : undefined;
+    if (m !== undefined) return m <= 10 ? Math.round(m * 4.35) : undefined;
+    const nth = this.ordinalMonth(text);
+    return nth === undefined ? undefined : Math.round((nth - 0.5) * 4.35);
+  }
+
+  /** "in the fourth month", "في الشهر الرابع", "luna a patra", "4e mois": the month's rank (1–9). */
+  private ordinalMonth(text: string): number | undefined {
+    const words = tokensOf(normalize(text));
+    const rank = (w: string | undefined) => {
+      if (w === undefined) return undefined;
+      const digits = w.match(/^([1-9])(?:e|eme|er|ere|de|ste|th|st|nd|rd|o|a|inci|nci|uncu)$/u);
+      if (digits) return Number(digits[1]);
+      const r = this.ordinals.get(w);
+      return r;
+    };
+    for (let u = 0; u < words.length; u++) {
+      if (!this.unitLangs.months.has(words[u]!)) continue;
+      const after = IS_LINK.has(words[u + 1] ?? '') || words[u + 1] === 'a' ? words[u + 2] : words[u + 1];
+      const n = rank(words[u - 1]) ?? rank(after);
+      if (n !== undefined) return n;
+    }
+    return undefined;
   }
 
   /** An answer to "how many weeks": a bare number is weeks, "5 mois" is converted. */
