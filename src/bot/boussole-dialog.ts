@@ -204,7 +204,9 @@ export class BoussoleDialog extends Dialog {
 
   private async handleText(ctx: TurnContext, mem: Memory, text: string): Promise<Reply[]> {
     const u = this.deps.understanding;
-    const safety = this.deps.safety?.(text, this.lang(mem), { isAnswerButton: u.isOptionTitle(text) });
+    // Before the person has chosen a language, the numbers come in the language of this message.
+    const safetyLang = (!mem.languageChosen && !mem.engine?.facts.language && this.confidentLanguage(text)) || this.lang(mem);
+    const safety = this.deps.safety?.(text, safetyLang, { isAnswerButton: u.isOptionTitle(text) });
     const first = safety?.replies ?? [];
     // A conversation with the Helpdesk goes on (bridged: the agent sees the alarm too); a form
     // step does not take a message in danger as its answer.
@@ -227,7 +229,8 @@ export class BoussoleDialog extends Dialog {
     }
 
     const lang = this.lang(mem);
-    const intent = u.globalIntent(text, lang);
+    const asked = mem.engine && this.deps.engine.awaitedFact(mem.engine) ? mem.engine : undefined;
+    const intent = u.globalIntent(text, lang, asked ? (t) => this.deps.engine.accepts(asked, t, lang) : undefined);
     if (intent) return this.globalCommand(ctx, mem, intent);
 
     // Free text: a language we can tell, facts and theme, then the engine.

@@ -13,8 +13,12 @@ export interface Understanding {
   detectLanguage(text: string): { lang: Lang; confidence: number } | undefined;
   /** An explicit request for a language ("nederlands", "english please", "عربي"). */
   languageRequest(text: string): Lang | undefined;
-  /** A global command, recognised in any language at any step. */
-  globalIntent(text: string, lang: Lang): GlobalIntent | undefined;
+  /**
+   * A global command, recognised in any language at any step. `isAnswer` says whether the text
+   * answers the question asked: then only the commands' own words count, not a guess ("pr moi"
+   * answers "for whom?", it does not mean "stop").
+   */
+  globalIntent(text: string, lang: Lang, isAnswer?: (text: string) => boolean): GlobalIntent | undefined;
   /** The theme of a free-text message, with confidence 0..1, and the themes to offer when it hesitates. */
   theme(text: string, lang: Lang): { theme: string; confidence: number; candidates?: string[] } | undefined;
   /** Facts found in free text; `ambiguous` lists candidate values where the text could mean several. */

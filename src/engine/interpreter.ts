@@ -28,6 +28,12 @@ export class Engine {
     return node?.type === 'ask' ? String(node.fact) : undefined;
   }
 
+  /** True when the text is a valid answer to the state's current question (nothing is changed). */
+  accepts(state: EngineState, text: string, lang: Lang): boolean {
+    const fact = this.awaitedFact(state);
+    return fact !== undefined && this.parse(text, fact, this.facts[fact], lang).ok;
+  }
+
   /** Starts a journey from its first node with the facts already known. */
   async start(journey: string, facts: Facts, lang: Lang, candidates?: EngineState['candidates']): Promise<StepResult> {
     const g = this.graph(journey);

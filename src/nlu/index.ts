@@ -2,7 +2,7 @@
 import { LANGUAGES, THEMES, type Commune, type Lang } from '../catalogue/schema';
 import type { FactRegistry } from '../engine/types';
 import { loadSeed } from '../catalogue/seed';
-import type { GlobalIntent, Understanding } from '../bot/understanding';
+import { THEME_CONFIDENCE, type GlobalIntent, type Understanding } from '../bot/understanding';
 import { lookup, loadResources, type Resources } from '../i18n/resources';
 import { loadGraphs } from '../engine/graph-loader';
 import { createAnswerParser } from './answers';
@@ -18,6 +18,8 @@ import { loadTrainingData, TRAINED_INTENTS, type LabelledUtterance } from './tra
 
 /** How sure the classifier must be before a message in other words counts as a command. */
 export const INTENT_CONFIDENCE = 0.5;
+/** Themes where "I want to talk to someone" is the need itself. */
+const TALKING_THEMES = new Set(['isolement', 'sante_mentale']);
 
 export async function createUnderstanding(
   opts: { resources?: Resources; communes?: Commune[]; facts?: FactRegistry; training?: LabelledUtterance[]; intentConfidence?: number } = {},
@@ -52,11 +54,18 @@ export async function createUnderstanding(
   return {
     detectLanguage: (text) => detector.detect(text),
     languageRequest: (text) => detector.request(text),
-    globalIntent: (text, lang) => {
+    globalIntent: (text, lang, isAnswer) => {
       const norm = normalize(text);
       if (optionTitles.has(norm)) return undefined;
       const listed = intents.match(text, lang);
-      if (listed) return listed;
+      // "cok yalnizim, biriyle konusmak istiyorum": talking to someone is what a lonely or unwell
+      // person asks for, not the Helpdesk, when the message says so.
+      if (listed && !listed.exact && listed.intent === 'human') {
+        const th = themes.classify(text);
+        if (th && th.confidence >= THEME_CONFIDENCE && TALKING_THEMES.has(th.theme)) return undefined;
+      }
+      if (listed) return listed.intent;
+      if (isAnswer?.(text)) return undefined;
       // Commands said in other words ("je comprends rien a ce truc"): the classifier, only for a
       // short message that says nothing else we understand (no fact, not a yes/no, no number).
       const words = norm.split(' ').filter(Boolean);

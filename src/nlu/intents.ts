@@ -17,15 +17,16 @@ export class IntentMatcher {
     this.phrases.sort((a, b) => b.phrase.length - a.phrase.length);
   }
 
-  match(text: string, lang: Lang): GlobalIntent | undefined {
+  /** The command, and whether the message is exactly the command's words (not a phrase inside it). */
+  match(text: string, lang: Lang): { intent: GlobalIntent; exact: boolean } | undefined {
     const norm = normalize(text);
     const words = tokens(norm);
     if (words.length === 0 || words.length > 7) return undefined;
     // Exact message first, the person's language before others (one word can mean two things).
     const exact = this.phrases.filter((p) => p.phrase === norm);
-    if (exact.length) return (exact.find((p) => p.lang === lang) ?? exact[0]).intent;
+    if (exact.length) return { intent: (exact.find((p) => p.lang === lang) ?? exact[0]).intent, exact: true };
     // Multi-word commands inside a short message ("svp je veux parler a quelqu'un").
     const inside = this.phrases.find((p) => p.phrase.includes(' ') && ` ${norm} `.includes(` ${p.phrase} `));
-    return inside?.intent;
+    return inside && { intent: inside.intent, exact: false };
   }
 }

@@ -15,8 +15,8 @@ import { OUT_OF_SCOPE, TRAINED_INTENTS, type LabelledUtterance } from './trainin
 
 /** Situations that name their theme: a housing situation is about housing, and so on. */
 const FACT_THEMES: Record<string, string> = { housing_situation: 'logement', screening: 'depistage', substance: 'assuetudes', pregnancy_status: 'perinatalite', mh_need: 'sante_mentale', isolation_need: 'isolement' };
-/** Below this probability the classifier defers to the lexicons' phrases. */
-const PHRASES_BELOW = 0.7;
+/** How much the lexicons' phrases weigh against the classifier (1: as much). */
+const PHRASE_WEIGHT = 1;
 /** A theme this likely is worth offering when the classifier hesitates. */
 const CANDIDATE = 0.15;
 
@@ -60,21 +60,18 @@ export class ThemeClassifier {
     // Greetings and small words alone ("bonjour", "svp") are about nothing yet.
     if (!tokens(norm).some((w) => !this.chitChat.has(w))) return undefined;
     const scored = this.scores(text);
-    const isTheme = (label: string) => (THEMES as readonly string[]).includes(label);
-    const top = scored[0];
-    if (top && isTheme(top.label) && top.p >= PHRASES_BELOW) return { theme: top.label, confidence: top.p };
-    // The classifier is unsure: words of the lexicons that name a theme decide.
+    if (scored[0]?.label === OUT_OF_SCOPE && !this.phrases.some((p) => containsPhrase(norm, p.phrase))) return undefined;
+    // The lexicons' words that name a theme or a situation ("enceinte", "bebe demasiado") vote,
+    // longer phrases more; their share is averaged with the classifier's probability.
     const votes = new Map<string, number>();
     for (const { phrase, theme } of this.phrases) if (containsPhrase(norm, phrase)) votes.set(theme, (votes.get(theme) ?? 0) + phrase.split(' ').length);
-    if (votes.size) {
-      const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1]);
-      const total = ranked.reduce((s, [, v]) => s + v, 0);
-      return { theme: ranked[0][0], confidence: Math.min(0.95, 0.5 + (0.5 * ranked[0][1]) / total) };
-    }
-    // A message the classifier finds about nothing we cover gets no theme at all.
-    const theme = scored.find((s) => isTheme(s.label));
-    if (!theme || top!.label === OUT_OF_SCOPE) return undefined;
-    const candidates = scored.filter((s) => isTheme(s.label) && s.p >= CANDIDATE).slice(0, 3).map((s) => s.label);
-    return { theme: theme.label, confidence: theme.p, ...(candidates.length > 1 ? { candidates } : {}) };
+    const total = [...votes.values()].reduce((a, b) => a + b, 0);
+    const ranked = THEMES.map((theme) => {
+      const p = scored.find((s) => s.label === theme)?.p ?? 0;
+      return { theme, p: total ? (p + PHRASE_WEIGHT * ((votes.get(theme) ?? 0) / total)) / (1 + PHRASE_WEIGHT) : p };
+    }).sort((a, b) => b.p - a.p);
+    if (!ranked[0] || ranked[0].p === 0) return undefined;
+    const candidates = ranked.filter((r) => r.p >= CANDIDATE).slice(0, 3).map((r) => r.theme);
+    return { theme: ranked[0].theme, confidence: ranked[0].p, ...(candidates.length > 1 ? { candidates } : {}) };
   }
 }
