@@ -30,7 +30,8 @@ export async function createUnderstanding(
   const factSpecs = opts.facts ?? loadGraphs().facts;
   const finder = new CommuneFinder(communes);
   const numbers = new NumberReader(lexicons);
-  const themes = new ThemeClassifier(lexicons, opts.training ?? loadTrainingData());
+  const placeNames = communes.flatMap((c) => [c.name.fr, c.name.nl, ...c.aliases, ...(c.districts ?? []).flatMap((d) => [d.name.fr, d.name.nl, ...d.aliases])]).map(normalize);
+  const themes = new ThemeClassifier(lexicons, opts.training ?? loadTrainingData(), placeNames);
   const label = (lng: Lang, key: string) => {
     const v = lookup(resources[lng]?.translation, key);
     return typeof v === 'string' ? v : undefined;

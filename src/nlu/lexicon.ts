@@ -13,6 +13,8 @@ export interface Lexicon {
   language_names: string[];
   stopwords: string[];
   professional: string[];
+  /** Words that say where someone lives ("j'habite", "ik woon"): a fact, never a theme. */
+  residence: string[];
   /** Unit words; `since`/`ago`: words around a number of years that make it a duration, not an age. */
   units: {
     years: string[];
