@@ -18,6 +18,10 @@ import { loadTrainingData, TRAINED_INTENTS, type LabelledUtterance } from './tra
 
 /** How sure the classifier must be before a message in other words counts as a command. */
 export const INTENT_CONFIDENCE = 0.5;
+/** Longest message a command said in other words may be. */
+const MAX_COMMAND_WORDS = 12;
+/** Facts that do not make a message about something else than the command. */
+const NOT_A_SUBJECT = new Set(['audience', 'for_whom', 'language']);
 /** Themes where "I want to talk to someone" is the need itself. */
 const TALKING_THEMES = new Set(['isolement', 'sante_mentale']);
 
@@ -70,8 +74,10 @@ export async function createUnderstanding(
       // Commands said in other words ("je comprends rien a ce truc"): the classifier, only for a
       // short message that says nothing else we understand (no fact, not a yes/no, no number).
       const words = norm.split(' ').filter(Boolean);
-      if (words.length === 0 || words.length > 8 || /\d/.test(norm) || yesNo.has(norm)) return undefined;
-      if (Object.keys(extractor.extract(text).facts).length) return undefined;
+      if (words.length === 0 || words.length > MAX_COMMAND_WORDS || /\d/.test(norm) || yesNo.has(norm)) return undefined;
+      // A situation or a place is what the message is about; who asks ("assistante sociale svp")
+      // and for whom ("english is hard for me") are not.
+      if (Object.keys(extractor.extract(text).facts).some((f) => !NOT_A_SUBJECT.has(f))) return undefined;
       const top = themes.scores(text)[0];
       return top && top.p >= (opts.intentConfidence ?? INTENT_CONFIDENCE) && (TRAINED_INTENTS as readonly string[]).includes(top.label) ? (top.label as GlobalIntent) : undefined;
     },
