@@ -23,6 +23,8 @@ describe('facts from free text', () => {
     ['أنا حامل بدون تأمين في أندرلخت anderlecht', { pregnancy_status: 'pregnant', insured: false, commune: '21001' }],
     ['mon patient a 45 ans et boit trop, il habite a Jette', { audience: 'professional', age: 45, substance: 'alcohol', commune: '21010' }],
     ['expulsion laeken', { housing_situation: 'eviction', commune: '21004', district: 'laeken' }],
+    ['ik woon in brussel centrum', { commune: '21004', district: 'pentagone' }],
+    ['I live in Brussels city centre', { commune: '21004', district: 'pentagone' }],
     ['j habite au 1030', { commune: '21015' }],
   ])('%s', (text, expected) => {
     expect(u.extractFacts(text, 'fr').facts).toMatchObject(expected);
