@@ -30,8 +30,13 @@ export class Engine {
 
   /** True when the text is a valid answer to the state's current question (nothing is changed). */
   accepts(state: EngineState, text: string, lang: Lang): boolean {
+    return this.parseAnswer(state, text, lang)?.parsed.ok === true;
+  }
+
+  /** The awaited fact and what the text makes of it; undefined when the state waits on no question. */
+  private parseAnswer(state: EngineState, text: string, lang: Lang) {
     const fact = this.awaitedFact(state);
-    return fact !== undefined && this.parse(text, fact, this.facts[fact], lang).ok;
+    return fact === undefined ? undefined : { fact, parsed: this.parse(text, fact, this.facts[fact], lang) };
   }
 
   /** Starts a journey from its first node with the facts already known. */
@@ -48,11 +53,9 @@ export class Engine {
 
   /** Takes a free-text or button answer to the question the state waits on. */
   async answer(state: EngineState, text: string, lang: Lang): Promise<StepResult> {
-    const node = state.node === null ? undefined : this.graph(state.journey).nodes[state.node];
-    if (!node || node.type !== 'ask') return { state, outputs: [] };
-    const fact = String(node.fact);
-    const spec = this.facts[fact];
-    const parsed = this.parse(text, fact, spec, lang);
+    const awaited = this.parseAnswer(state, text, lang);
+    if (!awaited) return { state, outputs: [] };
+    const { fact, parsed } = awaited;
     if (!parsed.ok) {
       const candidates = parsed.reason === 'ambiguous' && parsed.candidates?.length ? { fact, values: parsed.candidates } : undefined;
       const next: EngineState = { ...state, misses: candidates ? state.misses : state.misses + 1, candidates };

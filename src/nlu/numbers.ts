@@ -143,8 +143,7 @@ export class NumberReader {
       if (w === undefined) return undefined;
       const digits = w.match(/^([1-9])(?:e|eme|er|ere|de|ste|th|st|nd|rd|o|a|inci|nci|uncu)$/u);
       if (digits) return Number(digits[1]);
-      const r = this.ordinals.get(w);
-      return r;
+      return this.ordinals.get(w);
     };
     for (let u = 0; u < words.length; u++) {
       if (!this.unitLangs.months.has(words[u]!)) continue;

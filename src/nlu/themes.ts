@@ -37,6 +37,7 @@ export class ThemeClassifier {
   private readonly byFirstWord = new Map<string, Array<{ phrase: string; theme: string }>>();
   private readonly model: MessageClassifier;
   private readonly chitChat: Set<string>;
+  private last: { text: string; scored: Scored[] } | undefined;
 
   /** Where the person lives (words and commune names): stripped before the classifier sees a text. */
   private readonly placeWords: string[];
@@ -62,7 +63,9 @@ export class ThemeClassifier {
 
   /** The classifier's view of the whole message (themes and intents), best first; [] when nothing in it is known. */
   scores(text: string): Scored[] {
-    return this.model.classify(this.withoutPlace(text));
+    // One message is asked for a command, then for a theme: it is scored once.
+    if (this.last?.text !== text) this.last = { text, scored: this.model.classify(this.withoutPlace(text)) };
+    return this.last.scored;
   }
 
   /** "ik zoek een psy, on habite a koekelberg" → "ik zoek een psy": where one lives says no theme. */

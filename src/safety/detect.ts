@@ -34,8 +34,8 @@ export function compileDetector(dir = defaultSafetyDir()): (text: string) => Dan
   const raw = JSON.parse(fs.readFileSync(path.join(dir, 'patterns.json'), 'utf8')) as { categories: Record<Category, { patterns: string[]; exclude: string[] }> };
   const compiled: Compiled[] = CATEGORIES.map((category) => ({
     category,
-    patterns: framed(raw.categories[category].patterns.map((p) => normalizePattern(p))),
-    exclude: raw.categories[category].exclude.length ? new RegExp(`(?:^| )(?:${raw.categories[category].exclude.map(normalizePattern).join('|')})`, 'gu') : undefined,
+    patterns: framed(raw.categories[category].patterns.map((p) => foldArabic(p))),
+    exclude: raw.categories[category].exclude.length ? new RegExp(`(?:^| )(?:${raw.categories[category].exclude.map((p) => foldArabic(p)).join('|')})`, 'gu') : undefined,
   }));
   return (text: string): Danger => {
     const norm = normalize(text);
@@ -46,7 +46,3 @@ export function compileDetector(dir = defaultSafetyDir()): (text: string) => Dan
   };
 }
 
-/** Patterns are written like normalised text; Arabic letters are normalised the same way. */
-function normalizePattern(p: string): string {
-  return foldArabic(p);
-}
