@@ -4,7 +4,10 @@
  * or "none" (the bot asks again). Shared by bench:nlu and the cross-validation in nlu-cv.ts.
  */
 import type { Lang } from '../src/catalogue/schema';
-import { THEME_CONFIDENCE, type Understanding } from '../src/bot/understanding';
+import { isConfidentTheme, THEME_CONFIDENCE, type Understanding } from '../src/bot/understanding';
+
+/** The bot asks which of two close themes it is: not a wrong answer, not the right one either. */
+export const CLARIFY = 'clarify';
 
 export function predictLabel(u: Understanding, text: string, lang: Lang, themeConfidence = THEME_CONFIDENCE): string {
   if (u.languageRequest(text)) return 'change_language';
@@ -13,5 +16,6 @@ export function predictLabel(u: Understanding, text: string, lang: Lang, themeCo
   const fromFacts = u.extractFacts(text, lang).facts.theme;
   if (typeof fromFacts === 'string') return fromFacts;
   const th = u.theme(text, lang);
-  return th && th.confidence >= themeConfidence ? th.theme : 'none';
+  if (th?.close && th.confidence >= themeConfidence) return CLARIFY;
+  return th && isConfidentTheme(th, themeConfidence) ? th.theme : 'none';
 }

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { LANGUAGES, type Lang } from '../src/catalogue/schema';
 import { createUnderstanding } from '../src/nlu';
 import { OUT_OF_SCOPE, readLabelledFile, type LabelledUtterance } from '../src/nlu/training-data';
-import { predictLabel } from './nlu-predict';
+import { CLARIFY, predictLabel } from './nlu-predict';
 import { warmUpNumberRecognizers } from '../src/nlu/numbers';
 
 
@@ -39,7 +39,7 @@ async function main() {
   for (const d of data.slice(0, 20)) predict(d.text, d.lang);
 
   let ms = 0;
-  const rows: Array<{ lang: string; n: number; accuracy: number; macroF1: number; outOfScope: number; rejected: number }> = [];
+  const rows: Array<{ lang: string; n: number; accuracy: number; macroF1: number; outOfScope: number; rejected: number; clarified: number }> = [];
   const perLabel = new Map<string, { tp: number; fp: number; fn: number; n: number }>();
   const confusions = new Map<string, number>();
   const examples: string[] = [];
@@ -51,11 +51,13 @@ async function main() {
     const g = (l: string) => perLabel.get(l) ?? (perLabel.set(l, { tp: 0, fp: 0, fn: 0, n: 0 }), perLabel.get(l)!);
     let ok = 0;
     let rejected = 0;
+    let clarified = 0;
     for (const d of items) {
       const t0 = performance.now();
       const got = predict(d.text, lang);
       ms += performance.now() - t0;
       g(d.label).n++;
+      if (got === CLARIFY && d.label !== OUT_OF_SCOPE) clarified++;
       if (got === d.label) {
         if (d.label === OUT_OF_SCOPE) rejected++;
         else ok++;
@@ -75,7 +77,7 @@ async function main() {
     // count apart (how many the bot rejects), and as false positives of the label they were given.
     const inScope = items.filter((d) => d.label !== OUT_OF_SCOPE);
     const labels = [...new Set(inScope.map((d) => d.label))];
-    rows.push({ lang, n: inScope.length, accuracy: ok / inScope.length, macroF1: labels.reduce((a, l) => a + f1(s(l).tp, s(l).fp, s(l).fn), 0) / labels.length, outOfScope: items.length - inScope.length, rejected });
+    rows.push({ lang, n: inScope.length, accuracy: ok / inScope.length, macroF1: labels.reduce((a, l) => a + f1(s(l).tp, s(l).fp, s(l).fn), 0) / labels.length, outOfScope: items.length - inScope.length, rejected, clarified });
   }
   // The classifier alone (what the < 1 ms target is about), over the same messages.
   const t1 = performance.now();
@@ -87,9 +89,9 @@ async function main() {
   const md = [
     `Set: ${dev ? 'development (bench/data/nlu-dev.json)' : 'held-out evaluation (bench/data/nlu-eval/)'}, ${data.length} messages.`,
     '',
-    '| language | messages | accuracy | macro-F1 | out-of-scope messages | rejected (bot asks again) |',
-    '|---|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.lang} | ${r.n} | ${(100 * r.accuracy).toFixed(1)}% | ${r.macroF1.toFixed(3)} | ${r.outOfScope} | ${r.outOfScope ? `${((100 * r.rejected) / r.outOfScope).toFixed(1)}%` : '—'} |`),
+    '| language | messages | accuracy | macro-F1 | asked which of two themes | out-of-scope messages | rejected (bot asks again) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.lang} | ${r.n} | ${(100 * r.accuracy).toFixed(1)}% | ${r.macroF1.toFixed(3)} | ${r.clarified} | ${r.outOfScope} | ${r.outOfScope ? `${((100 * r.rejected) / r.outOfScope).toFixed(1)}%` : '—'} |`),
     '',
     '| label | messages | recall | F1 |',
     '|---|---:|---:|---:|',

@@ -12,7 +12,7 @@ import type { EngineState, Facts, Output, RankedService, StepResult } from '../e
 import { isLang, type Translate } from '../i18n/i18n';
 import type { Logger } from '../logging/logger';
 import { helpdeskLines, message, optionLabel, renderOutputs, servicesReply, type RenderContext, type Reply } from './render/render-outputs';
-import { THEME_CONFIDENCE, type Understanding } from './understanding';
+import { isConfidentTheme, type Understanding } from './understanding';
 
 export const ROOT_DIALOG = 'boussole';
 
@@ -256,12 +256,13 @@ export class BoussoleDialog extends Dialog {
     let themeChoices: string[] | undefined;
     if (found.theme === undefined && mem.engine?.facts.theme === undefined) {
       const th = u.theme(text, lng);
-      if (th && th.confidence >= THEME_CONFIDENCE) found.theme = th.theme;
+      if (th && isConfidentTheme(th)) found.theme = th.theme;
       else if (th?.candidates) themeChoices = th.candidates;
     }
     delete found.language;
     if (detected) found.language = detected;
-    const describedSituation = Object.keys(found).some((k) => k !== 'language' && k !== 'audience');
+    // Themes to choose between are something said about the situation too ("i am lonely and depressed").
+    const describedSituation = Object.keys(found).some((k) => k !== 'language' && k !== 'audience') || themeChoices !== undefined;
     // Someone who describes their situation instead of choosing a language is answered in the
     // language we already speak to them (their channel's); they can change it at any time.
     if (describedSituation && !found.language && !mem.engine?.facts.language && mem.lang) found.language = mem.lang;

@@ -8,6 +8,18 @@ export const THEME_CONFIDENCE = 0.55;
 export const GLOBAL_INTENTS = ['help', 'restart', 'back', 'human', 'change_language', 'stop', 'forget_me', 'more', 'continue'] as const;
 export type GlobalIntent = (typeof GLOBAL_INTENTS)[number];
 
+export interface ThemeGuess {
+  theme: string;
+  confidence: number;
+  candidates?: string[];
+  close?: boolean;
+}
+
+/** A guess the bot acts on without asking: sure enough, and not torn between two themes. */
+export function isConfidentTheme(th: ThemeGuess, threshold = THEME_CONFIDENCE): boolean {
+  return th.confidence >= threshold && !th.close;
+}
+
 export interface Understanding {
   /** The language of a short text, when it can tell. */
   detectLanguage(text: string): { lang: Lang; confidence: number } | undefined;
@@ -19,8 +31,12 @@ export interface Understanding {
    * answers "for whom?", it does not mean "stop").
    */
   globalIntent(text: string, lang: Lang, isAnswer?: (text: string) => boolean): GlobalIntent | undefined;
-  /** The theme of a free-text message, with confidence 0..1, and the themes to offer when it hesitates. */
-  theme(text: string, lang: Lang): { theme: string; confidence: number; candidates?: string[] } | undefined;
+  /**
+   * The theme of a free-text message, with confidence 0..1; `candidates`, the few themes worth
+   * offering when it hesitates; `close` when the runner-up is nearly as likely (a message about two
+   * things: "je suis seule et je bois"), so that the person is asked which one rather than guessed for.
+   */
+  theme(text: string, lang: Lang): ThemeGuess | undefined;
   /** Facts found in free text; `ambiguous` lists candidate values where the text could mean several. */
   extractFacts(text: string, lang: Lang): { facts: Facts; ambiguous: Record<string, string[]> };
   parseAnswer: AnswerParser;

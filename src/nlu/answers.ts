@@ -14,6 +14,10 @@ import { containsPhrase, normalize } from './normalize';
 import { parseDate } from './dates';
 import type { NumberReader } from './numbers';
 import type { ThemeClassifier } from './themes';
+import { isConfidentTheme } from '../bot/understanding';
+
+/** An answer to "what is it about?" needs less certainty than a first message: the person is answering that question. */
+const ANSWER_THEME_CONFIDENCE = 0.45;
 
 type Labels = (fact: string, option: string) => string[];
 
@@ -83,7 +87,7 @@ export function createAnswerParser(deps: {
     let unsure: string[] = [];
     if (fact === 'theme') {
       const th = deps.themes.classify(text);
-      if (th && th.confidence >= 0.45 && options.includes(th.theme)) return { ok: true, value: th.theme };
+      if (th && isConfidentTheme(th, ANSWER_THEME_CONFIDENCE) && options.includes(th.theme)) return { ok: true, value: th.theme };
       // Hesitating between a few themes: they become the choices of a "which one?" question.
       unsure = (th?.candidates ?? []).filter((c) => options.includes(c));
     }

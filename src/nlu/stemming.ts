@@ -7,6 +7,7 @@
  * known for sure (people mix them), so a word gets every stem that applies to its script.
  */
 import { PorterStemmer, PorterStemmerEs, PorterStemmerFr, PorterStemmerNl } from 'natural/lib/natural/stemmers';
+import { skeletonFeatures } from './arabizi';
 
 const NATURAL_STEMMERS = [PorterStemmerFr, PorterStemmerNl, PorterStemmer, PorterStemmerEs];
 const ARABIC = /[\u0600-\u06FF]/;
@@ -30,7 +31,8 @@ export function prefixStem(word: string, length = 5): string {
 
 /** The features of one normalised word: itself and its stems, each marked so they cannot collide. */
 export function wordFeatures(word: string): string[] {
-  if (ARABIC.test(word)) return [word, `~${arabicStem(word)}`];
+  // Arabic script also gives its consonant skeletons, which Arabizi messages share (arabizi.ts).
+  if (ARABIC.test(word)) return [word, `~${arabicStem(word)}`, ...skeletonFeatures([word, arabicStem(word)])];
   if (/^\d+$/.test(word)) return ['#num'];
   const stems = new Set(NATURAL_STEMMERS.map((s) => s.stem(word)));
   stems.add(prefixStem(word));
