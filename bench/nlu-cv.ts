@@ -14,7 +14,7 @@ const K = 5;
 
 async function main() {
   // Fold models are thrown away: they must not push the app's model out of the cache.
-  process.env.NLU_MODEL_CACHE ??= 'off';
+  process.env.NLU_MODEL_CACHE ??= 'false';
   const data = loadTrainingData();
   const intentThresholds = (process.argv[2] ?? '0.8').split(',').map(Number);
   const themeThresholds = (process.argv[3] ?? '0.55').split(',').map(Number);

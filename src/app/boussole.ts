@@ -73,7 +73,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const bassins = await catalogue.bassins();
     const helpdesks = await catalogue.helpdesks();
     const { t } = createI18n();
-    const understanding = await createUnderstanding({ communes, facts: graphs.facts });
+    const understanding = await createUnderstanding({ communes, facts: graphs.facts, modelCacheDir: cfg.NLU_MODEL_CACHE ? path.join(cfg.TOOLS_DIR, 'nlu-models') : null });
     const engine = new Engine(graphs.graphs, graphs.facts, mongoPorts(catalogue, unmet, places), understanding.parseAnswer);
     const render = renderContextFactory(t, places, bassins, helpdesks);
 

@@ -13,6 +13,7 @@ import { LanguageDetector } from './language';
 import { loadLexicons } from './lexicon';
 import { normalize } from './normalize';
 import { NumberReader } from './numbers';
+import { defaultCacheDir } from './model-cache';
 import { ThemeClassifier } from './themes';
 import { loadTrainingData, TRAINED_INTENTS, type LabelledUtterance } from './training-data';
 
@@ -26,7 +27,15 @@ const NOT_A_SUBJECT = new Set(['audience', 'for_whom', 'language']);
 const TALKING_THEMES = new Set(['isolement', 'sante_mentale']);
 
 export async function createUnderstanding(
-  opts: { resources?: Resources; communes?: Commune[]; facts?: FactRegistry; training?: LabelledUtterance[]; intentConfidence?: number } = {},
+  opts: {
+    resources?: Resources;
+    communes?: Commune[];
+    facts?: FactRegistry;
+    training?: LabelledUtterance[];
+    intentConfidence?: number;
+    /** Where trained models are kept (model-cache.ts); null: nowhere; unset: the project's .tools/nlu-models. */
+    modelCacheDir?: string | null;
+  } = {},
 ): Promise<Understanding> {
   const resources = opts.resources ?? loadResources();
   const lexicons = loadLexicons(resources);
@@ -35,7 +44,7 @@ export async function createUnderstanding(
   const finder = new CommuneFinder(communes);
   const numbers = new NumberReader(lexicons);
   const placeNames = communes.flatMap((c) => [c.name.fr, c.name.nl, ...c.aliases, ...(c.districts ?? []).flatMap((d) => [d.name.fr, d.name.nl, ...d.aliases])]).map(normalize);
-  const themes = new ThemeClassifier(lexicons, opts.training ?? loadTrainingData(), placeNames);
+  const themes = new ThemeClassifier(lexicons, opts.training ?? loadTrainingData(), placeNames, opts.modelCacheDir === undefined ? defaultCacheDir() : (opts.modelCacheDir ?? undefined));
   const label = (lng: Lang, key: string) => {
     const v = lookup(resources[lng]?.translation, key);
     return typeof v === 'string' ? v : undefined;

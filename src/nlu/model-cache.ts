@@ -4,7 +4,8 @@
  * found by a key made of everything it depends on: the training documents, the training options
  * and the code that turns text into features. Anything else (a missing, partial or corrupt file)
  * means training again; the cache can only save time, never change an answer.
- * Where: NLU_MODEL_CACHE (a folder, or "off"), else .tools/nlu-models/ in the project (git-ignored).
+ * Where: the app keeps them in TOOLS_DIR/nlu-models (config NLU_MODEL_CACHE); tests and benches in
+ * the project's .tools/nlu-models (git-ignored), unless NLU_MODEL_CACHE is false.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -22,9 +23,7 @@ function projectRoot(): string | undefined {
 }
 
 export function defaultCacheDir(): string | undefined {
-  const env = process.env.NLU_MODEL_CACHE;
-  if (env === 'off') return undefined;
-  if (env) return path.resolve(env);
+  if (process.env.NLU_MODEL_CACHE === 'false' || process.env.NLU_MODEL_CACHE === '0') return undefined;
   const root = projectRoot();
   return root && path.join(root, '.tools', 'nlu-models');
 }

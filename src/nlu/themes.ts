@@ -32,10 +32,10 @@ const CLOSE = 0.6;
 
 /** Models already trained in this process, by their data: a second app instance (a restart in tests) reuses one. */
 const models = new Map<string, MessageClassifier>();
-function trained(docs: Array<{ text: string; label: string }>): MessageClassifier {
+function trained(docs: Array<{ text: string; label: string }>, cacheDir: string | undefined): MessageClassifier {
   const key = createHash('sha256').update(JSON.stringify(docs)).digest('hex');
   let model = models.get(key);
-  if (!model) models.set(key, (model = loadOrTrain(docs)));
+  if (!model) models.set(key, (model = loadOrTrain(docs, {}, cacheDir)));
   return model;
 }
 
@@ -50,8 +50,8 @@ export class ThemeClassifier {
   /** Where the person lives (words and commune names): stripped before the classifier sees a text. */
   private readonly placeWords: string[];
 
-  /** `places`: commune names (normalised) — facts of their own, which must not pull towards a theme. */
-  constructor(lexicons: Record<Lang, Lexicon>, training: LabelledUtterance[] = [], places: string[] = []) {
+  /** `places`: commune names (normalised) — facts of their own, which must not pull towards a theme; `cacheDir`: where trained models are kept (model-cache.ts). */
+  constructor(lexicons: Record<Lang, Lexicon>, training: LabelledUtterance[] = [], places: string[] = [], cacheDir?: string) {
     this.placeWords = [...new Set([...LANGUAGES.flatMap((l) => lexicons[l].residence), ...places])].filter(Boolean).sort((a, b) => b.length - a.length);
     const intentPhrases: Array<{ text: string; label: string }> = [];
     for (const l of LANGUAGES) {
@@ -69,7 +69,7 @@ export class ThemeClassifier {
       this.byFirstWord.set(first, [...(this.byFirstWord.get(first) ?? []), p]);
     }
     const docs = [...training, ...this.phrases.map((p) => ({ text: p.phrase, label: p.theme })), ...intentPhrases];
-    this.model = trained(docs.map((d) => ({ text: this.withoutPlace(d.text), label: d.label })));
+    this.model = trained(docs.map((d) => ({ text: this.withoutPlace(d.text), label: d.label })), cacheDir);
   }
 
   /** The classifier's view of the whole message (themes and intents), best first; [] when nothing in it is known. */
