@@ -15,7 +15,6 @@ import { OUT_OF_SCOPE, readLabelledFile, type LabelledUtterance } from '../src/n
 import { CLARIFY, predictLabel } from './nlu-predict';
 import { warmUpNumberRecognizers } from '../src/nlu/numbers';
 
-
 function devSet(root: string): LabelledUtterance[] {
   const d = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'nlu-dev.json'), 'utf8')) as { themes: Record<string, Record<string, string[]>> };
   return Object.entries(d.themes).flatMap(([lang, byTheme]) => Object.entries(byTheme).flatMap(([label, texts]) => texts.map((text) => ({ text, label, lang: lang as Lang }))));

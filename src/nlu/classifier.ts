@@ -118,8 +118,7 @@ export class MessageClassifier {
     this.bias = new Float32Array(L);
     const squares = new Float32Array(this.index.size * L);
     const z = new Float64Array(L);
-    let state = seed;
-    const random = () => (state = (state * 16807) % 2147483647) / 2147483647;
+    const random = seededRandom(seed);
     const order = rows.map((_, i) => i);
     for (let e = 0; e < epochs; e++) {
       for (let i = order.length - 1; i > 0; i--) {

@@ -44,7 +44,8 @@ export async function createUnderstanding(
   const finder = new CommuneFinder(communes);
   const numbers = new NumberReader(lexicons);
   const placeNames = communes.flatMap((c) => [c.name.fr, c.name.nl, ...c.aliases, ...(c.districts ?? []).flatMap((d) => [d.name.fr, d.name.nl, ...d.aliases])]).map(normalize);
-  const themes = new ThemeClassifier(lexicons, opts.training ?? loadTrainingData(), placeNames, opts.modelCacheDir === undefined ? defaultCacheDir() : (opts.modelCacheDir ?? undefined));
+  const cacheDir = opts.modelCacheDir === null ? undefined : (opts.modelCacheDir ?? defaultCacheDir());
+  const themes = new ThemeClassifier(lexicons, opts.training ?? loadTrainingData(), placeNames, cacheDir);
   const label = (lng: Lang, key: string) => {
     const v = lookup(resources[lng]?.translation, key);
     return typeof v === 'string' ? v : undefined;

@@ -5,7 +5,8 @@
  * and the code that turns text into features. Anything else (a missing, partial or corrupt file)
  * means training again; the cache can only save time, never change an answer.
  * Where: the app keeps them in TOOLS_DIR/nlu-models (config NLU_MODEL_CACHE); tests and benches in
- * the project's .tools/nlu-models (git-ignored), unless NLU_MODEL_CACHE is false.
+ * the project's .tools/nlu-models (git-ignored). Models are also kept in memory, by the same key:
+ * a second app instance in one process (a restart in tests) reuses the first one's.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -23,7 +24,6 @@ function projectRoot(): string | undefined {
 }
 
 export function defaultCacheDir(): string | undefined {
-  if (process.env.NLU_MODEL_CACHE === 'false' || process.env.NLU_MODEL_CACHE === '0') return undefined;
   const root = projectRoot();
   return root && path.join(root, '.tools', 'nlu-models');
 }
@@ -67,10 +67,24 @@ export function decodeModel(buf: Buffer): ModelState {
   return { labels, features, bias: body.slice(0, labels.length), weights: body.slice(labels.length) };
 }
 
-/** The model for these documents: from the cache when it holds it, else trained and stored. */
-export function loadOrTrain(docs: Array<{ text: string; label: string }>, opts: TrainingOptions = {}, dir = defaultCacheDir()): MessageClassifier {
+/** The model for these documents: from the folder when it holds it, else trained and stored there (no folder: trained). */
+export function loadOrTrain(docs: Array<{ text: string; label: string }>, opts: TrainingOptions, dir: string | undefined): MessageClassifier {
+  return fromFolder(dir, modelKey(docs, opts), docs, opts);
+}
+
+const inMemory = new Map<string, MessageClassifier>();
+
+/** Like loadOrTrain, and a model already made in this process is used as it is. */
+export function sharedModel(docs: Array<{ text: string; label: string }>, opts: TrainingOptions, dir: string | undefined): MessageClassifier {
+  const key = modelKey(docs, opts);
+  let model = inMemory.get(key);
+  if (!model) inMemory.set(key, (model = fromFolder(dir, key, docs, opts)));
+  return model;
+}
+
+function fromFolder(dir: string | undefined, key: string, docs: Array<{ text: string; label: string }>, opts: TrainingOptions): MessageClassifier {
   if (!dir) return new MessageClassifier(docs, opts);
-  const file = path.join(dir, `${modelKey(docs, opts)}.bin`);
+  const file = path.join(dir, `${key}.bin`);
   try {
     return MessageClassifier.fromState(decodeModel(fs.readFileSync(file)));
   } catch {

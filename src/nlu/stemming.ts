@@ -32,7 +32,10 @@ export function prefixStem(word: string, length = 5): string {
 /** The features of one normalised word: itself and its stems, each marked so they cannot collide. */
 export function wordFeatures(word: string): string[] {
   // Arabic script also gives its consonant skeletons, which Arabizi messages share (arabizi.ts).
-  if (ARABIC.test(word)) return [word, `~${arabicStem(word)}`, ...skeletonFeatures([word, arabicStem(word)])];
+  if (ARABIC.test(word)) {
+    const stem = arabicStem(word);
+    return [word, `~${stem}`, ...skeletonFeatures([word, stem])];
+  }
   if (/^\d+$/.test(word)) return ['#num'];
   const stems = new Set(NATURAL_STEMMERS.map((s) => s.stem(word)));
   stems.add(prefixStem(word));

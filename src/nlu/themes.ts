@@ -6,10 +6,9 @@
  * measured 83.3% for the average against 80.4% for the classifier deciding alone when sure.
  * Chit-chat alone ("bonjour", "svp") and messages the classifier finds out of scope get no theme.
  */
-import { createHash } from 'node:crypto';
 import { LANGUAGES, THEMES, type Lang } from '../catalogue/schema';
 import type { MessageClassifier, Scored } from './classifier';
-import { loadOrTrain } from './model-cache';
+import { sharedModel } from './model-cache';
 import type { ThemeGuess } from '../bot/understanding';
 import type { Lexicon } from './lexicon';
 import { containsPhrase, normalize, tokens } from './normalize';
@@ -29,15 +28,6 @@ const CANDIDATES_MASS = 0.8;
  * them were wrong (against 3.6% of all confident guesses).
  */
 const CLOSE = 0.6;
-
-/** Models already trained in this process, by their data: a second app instance (a restart in tests) reuses one. */
-const models = new Map<string, MessageClassifier>();
-function trained(docs: Array<{ text: string; label: string }>, cacheDir: string | undefined): MessageClassifier {
-  const key = createHash('sha256').update(JSON.stringify(docs)).digest('hex');
-  let model = models.get(key);
-  if (!model) models.set(key, (model = loadOrTrain(docs, {}, cacheDir)));
-  return model;
-}
 
 export class ThemeClassifier {
   private readonly phrases: Array<{ phrase: string; theme: string }> = [];
@@ -69,7 +59,7 @@ export class ThemeClassifier {
       this.byFirstWord.set(first, [...(this.byFirstWord.get(first) ?? []), p]);
     }
     const docs = [...training, ...this.phrases.map((p) => ({ text: p.phrase, label: p.theme })), ...intentPhrases];
-    this.model = trained(docs.map((d) => ({ text: this.withoutPlace(d.text), label: d.label })), cacheDir);
+    this.model = sharedModel(docs.map((d) => ({ text: this.withoutPlace(d.text), label: d.label })), {}, cacheDir);
   }
 
   /** The classifier's view of the whole message (themes and intents), best first; [] when nothing in it is known. */
