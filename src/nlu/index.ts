@@ -21,6 +21,8 @@ import { loadTrainingData, TRAINED_INTENTS, type LabelledUtterance } from './tra
 export const INTENT_CONFIDENCE = 0.5;
 /** Longest message a command said in other words may be. */
 const MAX_COMMAND_WORDS = 12;
+/** A number is a word of digits only. */
+const isNumber = (word: string): boolean => /^\d+$/.test(word);
 /** Facts that do not make a message about something else than the command. */
 const NOT_A_SUBJECT = new Set(['audience', 'for_whom', 'language']);
 /** Themes where "I want to talk to someone" is the need itself. */
@@ -84,7 +86,8 @@ export async function createUnderstanding(
       // Commands said in other words ("je comprends rien a ce truc"): the classifier, only for a
       // short message that says nothing else we understand (no fact, not a yes/no, no number).
       const words = norm.split(' ').filter(Boolean);
-      if (words.length === 0 || words.length > MAX_COMMAND_WORDS || /\d/.test(norm) || yesNo.has(norm)) return undefined;
+      // A number is a word of digits only: in Arabizi ("3awni", "7ad") digits are letters.
+      if (words.length === 0 || words.length > MAX_COMMAND_WORDS || words.some(isNumber) || yesNo.has(norm)) return undefined;
       // A situation or a place is what the message is about; who asks ("assistante sociale svp")
       // and for whom ("english is hard for me") are not.
       if (Object.keys(extractor.extract(text).facts).some((f) => !NOT_A_SUBJECT.has(f))) return undefined;

@@ -92,6 +92,11 @@ describe('global commands in any language, at any step', () => {
     ['je veux parler a quelqu un svp', 'fr', 'human'],
     ['Parler à une personne', 'fr', 'human'],
     ['bghit nhder m3a chi wahed', 'ar', 'human'],
+    // Arabizi writes sounds with digits: these are words, not numbers.
+    ['ma fhemt walo, chno n3ml daba', 'ar', 'help'],
+    ['3afak chra7 lia kifach nkhdem b had chat', 'ar', 'help'],
+    ['3tini chi wa7ed mn l equipe nhder m3ah', 'ar', 'human'],
+    ['ana 3andi 25 3am', 'ar', undefined],
     ['oublie-moi', 'fr', 'forget_me'],
     ['vergeet mij', 'nl', 'forget_me'],
     ['beni unut', 'tr', 'forget_me'],
