@@ -8,6 +8,14 @@ import { GLOBAL_INTENTS, type GlobalIntent } from '../bot/understanding';
 import type { Lexicon } from './lexicon';
 import { normalize, tokens } from './normalize';
 
+/** Longest message a command phrase may stand inside ("svp je veux recommencer"). */
+const MAX_WORDS = 7;
+/**
+ * Asking for a person stays that in a longer sentence ("je veux parler a quelqu'un de chez
+ * vous"); the lonely person's "talk to someone" is told apart by the theme (index.ts).
+ */
+const MAX_WORDS_HUMAN = 12;
+
 export class IntentMatcher {
   private readonly phrases: Array<{ phrase: string; intent: GlobalIntent; lang: Lang }> = [];
   constructor(lexicons: Record<Lang, Lexicon>, labels: Array<{ text: string; intent: GlobalIntent; lang: Lang }> = []) {
@@ -21,12 +29,12 @@ export class IntentMatcher {
   match(text: string, lang: Lang): { intent: GlobalIntent; exact: boolean } | undefined {
     const norm = normalize(text);
     const words = tokens(norm);
-    if (words.length === 0 || words.length > 7) return undefined;
+    if (words.length === 0 || words.length > MAX_WORDS_HUMAN) return undefined;
     // Exact message first, the person's language before others (one word can mean two things).
     const exact = this.phrases.filter((p) => p.phrase === norm);
     if (exact.length) return { intent: (exact.find((p) => p.lang === lang) ?? exact[0]).intent, exact: true };
     // Multi-word commands inside a short message ("svp je veux parler a quelqu'un").
-    const inside = this.phrases.find((p) => p.phrase.includes(' ') && ` ${norm} `.includes(` ${p.phrase} `));
+    const inside = this.phrases.find((p) => p.phrase.includes(' ') && (p.intent === 'human' || words.length <= MAX_WORDS) && ` ${norm} `.includes(` ${p.phrase} `));
     return inside && { intent: inside.intent, exact: false };
   }
 }

@@ -105,6 +105,10 @@ describe('global commands in any language, at any step', () => {
     ['stop', 'en', 'stop'],
     ['Parler à quelqu\'un maintenant', 'fr', undefined],
     ['je n ai plus de logement depuis hier et je dors chez un ami', 'fr', undefined],
+    // Asking for a person stays that in a longer sentence; other commands only in short ones.
+    ['je veux parler a quelqu un de chez vous', 'fr', 'human'],
+    ['i want to talk to someone from your team please', 'en', 'human'],
+    ['je me suis trompe de bus et j ai rate mon rendez vous', 'fr', undefined],
     ['Pour moi', 'fr', undefined],
   ])('"%s" → %s', (text, lang, intent) => {
     expect(u.globalIntent(text, lang)).toBe(intent);
@@ -163,6 +167,9 @@ describe('messages about nothing Boussole covers get no theme and no command (th
     ['hola que tal', 'es'],
     ['busco trabajo de limpieza', 'es'],
     ['buna ziua', 'ro'],
+    ['ceau', 'ro'],
+    ['buna seara', 'ro'],
+    ['merci beaucoup', 'fr'],
     ['asdfgh', 'fr'],
   ])('%s (%s)', (text, lang) => {
     // No theme the dialog would take (it takes one at THEME_CONFIDENCE and above).
