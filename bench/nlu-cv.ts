@@ -6,7 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { LANGUAGES } from '../src/catalogue/schema';
-import { createUnderstanding } from '../src/nlu';
+import { createUnderstanding, INTENT_CONFIDENCE } from '../src/nlu';
+import { THEME_CONFIDENCE } from '../src/bot/understanding';
 import { loadTrainingData, OUT_OF_SCOPE } from '../src/nlu/training-data';
 import { predictLabel } from './nlu-predict';
 
@@ -14,8 +15,8 @@ const K = 5;
 
 async function main() {
   const data = loadTrainingData();
-  const intentThresholds = (process.argv[2] ?? '0.8').split(',').map(Number);
-  const themeThresholds = (process.argv[3] ?? '0.55').split(',').map(Number);
+  const intentThresholds = (process.argv[2] ?? String(INTENT_CONFIDENCE)).split(',').map(Number);
+  const themeThresholds = (process.argv[3] ?? String(THEME_CONFIDENCE)).split(',').map(Number);
   for (const ic of intentThresholds) {
     const folds = [];
     let trainMs = 0;

@@ -3,7 +3,7 @@ import type { Lang } from '../catalogue/schema';
 import type { AnswerParser, Facts } from '../engine/types';
 
 /** Below this confidence, a theme guessed from free text is not used. */
-export const THEME_CONFIDENCE = 0.55;
+export const THEME_CONFIDENCE = 0.5;
 
 export const GLOBAL_INTENTS = ['help', 'restart', 'back', 'human', 'change_language', 'stop', 'forget_me', 'more', 'continue'] as const;
 export type GlobalIntent = (typeof GLOBAL_INTENTS)[number];

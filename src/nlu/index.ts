@@ -18,7 +18,7 @@ import { ThemeClassifier } from './themes';
 import { loadTrainingData, TRAINED_INTENTS, type LabelledUtterance } from './training-data';
 
 /** How sure the classifier must be before a message in other words counts as a command. */
-export const INTENT_CONFIDENCE = 0.5;
+export const INTENT_CONFIDENCE = 0.45;
 /** Longest message a command said in other words may be. */
 const MAX_COMMAND_WORDS = 12;
 /** A number is a word of digits only. */

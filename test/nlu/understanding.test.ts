@@ -181,7 +181,7 @@ describe('messages about nothing Boussole covers get no theme and no command (th
 describe('a message between two themes comes with those themes to offer; a vague one with none', () => {
   test.each<[string, Lang, string[]]>([
     ['jsuis tout seul et je bois trop', 'fr', ['assuetudes', 'isolement']],
-    ['i am lonely and depressed', 'en', ['isolement', 'sante_mentale']],
+    ['always alone and very depressed', 'en', ['isolement', 'sante_mentale']],
   ])('%s (%s) → %j', (text, lang, offered) => {
     const th = u.theme(text, lang);
     expect(th && isConfidentTheme(th)).toBe(false);
