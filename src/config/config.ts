@@ -32,7 +32,7 @@ export const VARIABLES = {
   SIGNIN_LOCK_MINUTES: { schema: int(1, 1440), default: '15', doc: 'How long a Helpdesk account stays locked after too many failed sign-ins.' },
   COOKIE_SECURE: { schema: bool, default: 'false', doc: 'Mark Helpdesk session cookies Secure (set true behind HTTPS).' },
   CATALOGUE_AUTO_IMPORT: { schema: bool, default: 'true', doc: 'Import `data/` into an empty catalogue at start-up.' },
-  NLU_MODEL_CACHE: { schema: bool, default: 'true', doc: 'Keep the trained classifier in TOOLS_DIR/nlu-models, so that the next start loads it instead of training it again (about 10 s).' },
+  NLU_MODEL_CACHE: { schema: bool, default: 'true', doc: 'Keep the trained classifier in TOOLS_DIR/nlu-models, so that the next start loads it instead of training it again (about 15 s).' },
 } as const;
 
 type Vars = typeof VARIABLES;

@@ -1,6 +1,6 @@
 /**
  * Trained classifiers kept on disk, so that a restart (and every test file) loads the model in a
- * fraction of a second instead of training it again (about 10 s on 11,000 utterances). A model is
+ * fraction of a second instead of training it again (about 15 s on 12,000 utterances). A model is
  * found by a key made of everything it depends on: the training documents, the training options
  * and the code that turns text into features. Anything else (a missing, partial or corrupt file)
  * means training again; the cache can only save time, never change an answer.
