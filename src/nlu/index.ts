@@ -82,6 +82,12 @@ export async function createUnderstanding(
         const th = themes.classify(text);
         if (th && th.confidence >= THEME_CONFIDENCE && TALKING_THEMES.has(th.theme) && themes.scores(text)[0]?.label !== 'human') return undefined;
       }
+      // "i made a mistake with my pills": a command's words inside a message that tells a situation
+      // are the situation's.
+      if (listed && !listed.exact && listed.intent !== 'human') {
+        const th = themes.classify(text);
+        if (th && th.confidence >= THEME_CONFIDENCE) return undefined;
+      }
       if (listed) return listed.intent;
       if (isAnswer?.(text)) return undefined;
       // Commands said in other words ("je comprends rien a ce truc"): the classifier, only for a

@@ -109,6 +109,8 @@ describe('global commands in any language, at any step', () => {
     ['je veux parler a quelqu un de chez vous', 'fr', 'human'],
     ['i want to talk to someone from your team please', 'en', 'human'],
     ['je me suis trompe de bus et j ai rate mon rendez vous', 'fr', undefined],
+    // A command's words inside a message about a situation are the situation's.
+    ['i made a mistake with my pills', 'en', undefined],
     ['Pour moi', 'fr', undefined],
   ])('"%s" → %s', (text, lang, intent) => {
     expect(u.globalIntent(text, lang)).toBe(intent);
