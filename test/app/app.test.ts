@@ -96,9 +96,10 @@ test('text that looks like a query operator is just text: no crash, asked again'
   await dl.start('fr-BE');
   await dl.pollUntil((seen) => seen.some((a) => question(a) === 'language'));
   await dl.say('{"$gt": ""}');
-  await dl.say('$where');
+  // An operator with no word in it: '$where' is also the English word "where", which the classifier reads.
+  await dl.say('$ne');
   const seen = await dl.pollUntil((s) => s.filter((a) => a.from.role === 'bot' && question(a) === 'language').length >= 3);
-  expect(seen.filter((a) => a.from.role === 'user').map((a) => a.text)).toEqual(['{"$gt": ""}', '$where']);
+  expect(seen.filter((a) => a.from.role === 'user').map((a) => a.text)).toEqual(['{"$gt": ""}', '$ne']);
 });
 
 test('the chosen language is remembered for the person in a new conversation on the same channel', async () => {
