@@ -66,7 +66,6 @@ export async function createUnderstanding(
   const extractor = new FactExtractor(lexicons, finder, numbers);
   const yesNoLabels = { yes: LANGUAGES.map((l) => normalize(label(l, 'common.yes') ?? '')).filter(Boolean), no: LANGUAGES.map((l) => normalize(label(l, 'common.no') ?? '')).filter(Boolean) };
   const yesNo = new Set(LANGUAGES.flatMap((l) => [...lexicons[l].yes, ...lexicons[l].no]).map(normalize));
-  const chitChat = new Set(LANGUAGES.flatMap((l) => lexicons[l].stopwords));
   const parseAnswer = createAnswerParser({ lexicons, labels, yesNoLabels, communes: finder, numbers, themes });
 
   return {
@@ -76,17 +75,14 @@ export async function createUnderstanding(
       const norm = normalize(text);
       if (optionTitles.has(norm)) return undefined;
       const listed = intents.match(text, lang);
-      // "cok yalnizim, biriyle konusmak istiyorum": talking to someone is what a lonely or unwell
-      // person asks for, not the Helpdesk, when the message says so.
-      if (listed && !listed.exact && listed.intent === 'human') {
+      // A command's words inside a message that tells a situation are the situation's ("i made a
+      // mistake with my pills"). Asking for a person stays that, except where talking to someone is
+      // what a lonely or unwell person asks for ("cok yalnizim, biriyle konusmak istiyorum") and the
+      // classifier does not itself read the message as asking for a person.
+      if (listed && !listed.exact) {
         const th = themes.classify(text);
-        if (th && th.confidence >= THEME_CONFIDENCE && TALKING_THEMES.has(th.theme) && themes.scores(text)[0]?.label !== 'human') return undefined;
-      }
-      // "i made a mistake with my pills": a command's words inside a message that tells a situation
-      // are the situation's.
-      if (listed && !listed.exact && listed.intent !== 'human') {
-        const th = themes.classify(text);
-        if (th && th.confidence >= THEME_CONFIDENCE) return undefined;
+        const situation = th !== undefined && th.confidence >= THEME_CONFIDENCE;
+        if (situation && (listed.intent !== 'human' || (TALKING_THEMES.has(th.theme) && themes.scores(text)[0]?.label !== 'human'))) return undefined;
       }
       if (listed) return listed.intent;
       if (isAnswer?.(text)) return undefined;
@@ -96,7 +92,7 @@ export async function createUnderstanding(
       // A number is a word of digits only: in Arabizi ("3awni", "7ad") digits are letters.
       if (words.length === 0 || words.length > MAX_COMMAND_WORDS || words.some(isNumber) || yesNo.has(norm)) return undefined;
       // Greetings and small words alone ("buna", "merci") are no command said in other words.
-      if (words.every((w) => chitChat.has(w))) return undefined;
+      if (themes.isSmallTalk(text)) return undefined;
       // A situation or a place is what the message is about; who asks ("assistante sociale svp")
       // and for whom ("english is hard for me") are not.
       if (Object.keys(extractor.extract(text).facts).some((f) => !NOT_A_SUBJECT.has(f))) return undefined;

@@ -69,6 +69,11 @@ export class ThemeClassifier {
     return this.last.scored;
   }
 
+  /** Greetings and small words alone ("bonjour", "svp", "buna seara") are about nothing yet. */
+  isSmallTalk(text: string): boolean {
+    return tokens(normalize(text)).every((w) => this.chitChat.has(w));
+  }
+
   /** "ik zoek een psy, on habite a koekelberg" → "ik zoek een psy": where one lives says no theme. */
   private withoutPlace(text: string): string {
     let padded = ` ${normalize(text)} `;
@@ -81,9 +86,8 @@ export class ThemeClassifier {
    * themes, are the ones worth offering as choices (best first).
    */
   classify(text: string): ThemeGuess | undefined {
+    if (this.isSmallTalk(text)) return undefined;
     const norm = normalize(text);
-    // Greetings and small words alone ("bonjour", "svp") are about nothing yet.
-    if (!tokens(norm).some((w) => !this.chitChat.has(w))) return undefined;
     const scored = this.scores(text);
     // The lexicons' words that name a theme or a situation ("enceinte", "bebe demasiado") vote,
     // longer phrases more; their share is averaged with the classifier's probability.
