@@ -20,6 +20,9 @@ export function isEligible(s: Service, q: Pick<CatalogueQuery, 'facts' | 'apply'
     switch (fact) {
       case 'age':
         if (typeof f.age === 'number' && ((e.ageMin !== undefined && f.age < e.ageMin) || (e.ageMax !== undefined && f.age > e.ageMax))) return false;
+        // A children's line is not shown to an adult who did not give their age: most people who
+        // write are adults, and the general lines (Télé-Accueil…) answer young people too.
+        if (e.minorsOnly && !(typeof f.age === 'number' ? f.age < 18 : f.for_whom === 'child')) return false;
         break;
       case 'sex':
         if (e.sex && (f.sex === 'female' || f.sex === 'male') && f.sex !== e.sex) return false;

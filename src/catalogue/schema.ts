@@ -80,6 +80,8 @@ export const eligibilitySchema = z
     insuranceRequired: z.boolean().optional(),
     acceptsUndocumented: z.boolean().optional(),
     undocumentedOnly: z.boolean().optional(),
+    /** For children and teenagers (no published age bound): shown to a person known to be under 18, or to someone asking for their child. */
+    minorsOnly: z.boolean().optional(),
     audience: z.array(z.enum(['resident', 'professional'])).optional(),
   })
   .strict();

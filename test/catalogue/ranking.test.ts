@@ -24,6 +24,13 @@ test.each<[string, Partial<CatalogueQuery>, string[], string[]]>([
   ['breast screening at 55, woman', { themes: ['depistage'], tags: ['breast'], facts: { age: 55, sex: 'female' }, apply: ['age', 'sex'] }, ['bruprev-mammotest'], []],
   ['cervical screening, man: excluded', { themes: ['depistage'], tags: ['cervical'], facts: { age: 40, sex: 'male' }, apply: ['age', 'sex'] }, [], ['depistage-col-uterus-medecin']],
   ['an unknown fact filters nothing', { themes: ['depistage'], tags: ['breast'], apply: ['age', 'sex'] }, ['bruprev-mammotest'], []],
+  // Lines for children and teens go to those known to be young, or to a parent asking for a child.
+  ['listening lines, age not said, for oneself: no children\'s line', { themes: ['isolement', 'sante_mentale'], tags: ['listening_line'], facts: { for_whom: 'self' }, apply: ['age'] }, ['tele-accueil-107', 'tele-onthaal-106'], ['ecoute-enfants-103', 'awel-102']],
+  ['listening lines, nothing known: no children\'s line', { themes: ['isolement', 'sante_mentale'], tags: ['listening_line'], apply: ['age'] }, ['tele-accueil-107'], ['ecoute-enfants-103', 'awel-102']],
+  ['listening lines at 34: no children\'s line', { themes: ['isolement', 'sante_mentale'], tags: ['listening_line'], facts: { age: 34, for_whom: 'self' }, apply: ['age'] }, ['tele-accueil-107'], ['ecoute-enfants-103', 'awel-102']],
+  ['listening lines at 15: the children\'s lines too', { themes: ['isolement', 'sante_mentale'], tags: ['listening_line'], facts: { age: 15 }, apply: ['age'] }, ['tele-accueil-107', 'ecoute-enfants-103'], []],
+  ['listening lines for a child, age not said: the children\'s lines too', { themes: ['isolement', 'sante_mentale'], tags: ['listening_line'], facts: { for_whom: 'child' }, apply: ['age'] }, ['ecoute-enfants-103'], []],
+  ['for a grown-up child (25): no children\'s line', { themes: ['sante_mentale'], tags: ['listening_line'], facts: { for_whom: 'child', age: 25 }, apply: ['age'] }, ['tele-accueil-107'], ['ecoute-enfants-103', 'awel-102']],
 ])('%s', (_name, over, inOrder, absent) => {
   const got = ids(q(over));
   const positions = inOrder.map((id) => got.indexOf(id));
