@@ -12,7 +12,7 @@ import type { EngineState, Facts, Output, RankedService, StepResult } from '../e
 import { isLang, type Translate } from '../i18n/i18n';
 import type { Logger } from '../logging/logger';
 import { helpdeskLines, message, optionLabel, renderOutputs, servicesReply, type RenderContext, type Reply } from './render/render-outputs';
-import { isConfidentTheme, type Understanding } from './understanding';
+import { fillGaps, isConfidentTheme, type Understanding } from './understanding';
 
 export const ROOT_DIALOG = 'boussole';
 
@@ -249,7 +249,7 @@ export class BoussoleDialog extends Dialog {
       const direct = await this.deps.engine.answer(mem.engine, text, lng);
       if (!direct.misunderstood) return this.replies(ctx, mem, direct);
     }
-    const { facts: found, ambiguous } = u.extractFacts(text, lng);
+    const { facts: found, ambiguous, presumed } = u.extractFacts(text, lng);
     // The classifier's guess is for a person who has not said what it is about yet; it never
     // overrides a theme already known (a journey's answers are not a new subject).
     // Unsure between a few themes: the theme question offers just those ("is it rather…?").
@@ -272,15 +272,18 @@ export class BoussoleDialog extends Dialog {
     if (!state) {
       const known: Facts = mem.lang && (detected || mem.languageChosen) ? { language: mem.lang } : {};
       const candidates = ambiguous.commune?.length ? { fact: 'commune', values: ambiguous.commune } : themeChoices ? { fact: 'theme', values: themeChoices } : undefined;
-      const started = await this.deps.engine.start('main', { ...known, ...found }, lng, candidates);
+      const first = { ...known, ...found };
+      const started = await this.deps.engine.start('main', { ...first, ...fillGaps(first, presumed) }, lng, candidates);
       if (Object.keys(found).length || !started.state.node) return this.replies(ctx, mem, started);
       state = started.state;
     }
     const awaited = this.deps.engine.awaitedFact(state);
-    const merged: EngineState = { ...state, facts: { ...state.facts, ...found } };
+    const told = { ...state.facts, ...found };
+    const guessed = fillGaps(told, presumed);
+    const merged: EngineState = { ...state, facts: { ...told, ...guessed } };
     if (ambiguous.commune?.length && merged.facts.commune === undefined) merged.candidates = { fact: 'commune', values: ambiguous.commune };
     else if (themeChoices && merged.facts.theme === undefined) merged.candidates = { fact: 'theme', values: themeChoices };
-    const step = awaited && found[awaited] === undefined ? await this.deps.engine.answer(merged, text, lng) : await this.deps.engine.resume(merged, lng);
+    const step = awaited && found[awaited] === undefined && guessed[awaited] === undefined ? await this.deps.engine.answer(merged, text, lng) : await this.deps.engine.resume(merged, lng);
     return this.replies(ctx, mem, step);
   }
 

@@ -37,9 +37,21 @@ export interface Understanding {
    * things: "je suis seule et je bois"), so that the person is asked which one rather than guessed for.
    */
   theme(text: string, lang: Lang): ThemeGuess | undefined;
-  /** Facts found in free text; `ambiguous` lists candidate values where the text could mean several. */
-  extractFacts(text: string, lang: Lang): { facts: Facts; ambiguous: Record<string, string[]> };
+  /**
+   * Facts found in free text; `ambiguous` lists candidate values where the text could mean several;
+   * `presumed`, facts the text only suggests, to fill gaps and never to replace what was said.
+   */
+  extractFacts(text: string, lang: Lang): { facts: Facts; ambiguous: Record<string, string[]>; presumed: Facts };
   parseAnswer: AnswerParser;
   /** True when the text is exactly the title of an answer button of some question. */
   isOptionTitle(text: string): boolean;
+}
+
+/**
+ * The presumed facts that fill a gap in `known`: what a message only suggests ("je me sens mal" is
+ * about the writer) never replaces what the person said, and a professional speaks for others.
+ */
+export function fillGaps(known: Facts, presumed: Facts): Facts {
+  if (known.audience === 'professional') return {};
+  return Object.fromEntries(Object.entries(presumed).filter(([k]) => known[k] === undefined));
 }

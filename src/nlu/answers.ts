@@ -72,11 +72,20 @@ export function createAnswerParser(deps: {
       return options[i] ? { ok: true, value: options[i] } : { ok: false, reason: 'out_of_range' };
     }
     // 3. Words of the lexicon for this fact ("à la rue" → no_roof), or a language's own name.
-    const lexHits = new Set<string>();
+    const found: Array<{ option: string; phrase: string }> = [];
     for (const l of LANGUAGES) {
       // Language names inside a sentence: whole names only ("en", "es" are ordinary words too).
       const lex = fact === 'language' ? { [l]: lexicons[l].language_names.filter((n) => n.length > 2) } : (lexicons[l].facts[fact] ?? {});
-      for (const [o, phrases] of Object.entries(lex)) if (options.includes(o) && phrases.some((p) => containsPhrase(norm, p))) lexHits.add(o);
+      for (const [o, phrases] of Object.entries(lex)) if (options.includes(o)) for (const p of phrases) if (containsPhrase(norm, p)) found.push({ option: o, phrase: p });
+    }
+    // Longer phrases first, each taking its words: in "para mi madre", "mi madre" (relative)
+    // leaves no "para mi" (self) behind.
+    const lexHits = new Set<string>();
+    let rest = ` ${norm} `;
+    for (const { option, phrase } of found.sort((a, b) => b.phrase.length - a.phrase.length)) {
+      if (!rest.includes(` ${phrase} `)) continue;
+      lexHits.add(option);
+      rest = rest.replace(` ${phrase} `, ' ; ');
     }
     if (fact === 'audience' && LANGUAGES.some((l) => lexicons[l].professional.some((p) => containsPhrase(norm, p)))) lexHits.add('professional');
     if (lexHits.size === 1) return { ok: true, value: [...lexHits][0] };

@@ -16,6 +16,7 @@ const PHRASE_FACTS = ['housing_situation', 'screening', 'substance', 'pregnancy_
 export class FactExtractor {
   private readonly phrases: Array<{ fact: string; value: string; phrase: string }> = [];
   private readonly professional: string[];
+  private readonly firstPerson: string[];
 
   constructor(lexicons: Record<Lang, Lexicon>, private readonly communes: CommuneFinder, private readonly numbers: NumberReader) {
     for (const l of LANGUAGES)
@@ -23,17 +24,28 @@ export class FactExtractor {
     // Longer phrases first: "pas de mutuelle" must win over "mutuelle".
     this.phrases.sort((a, b) => b.phrase.length - a.phrase.length);
     this.professional = LANGUAGES.flatMap((l) => lexicons[l].professional).sort((a, b) => b.length - a.length);
+    this.firstPerson = LANGUAGES.flatMap((l) => lexicons[l].first_person);
   }
 
-  extract(text: string): { facts: Facts; ambiguous: Record<string, string[]> } {
+  /**
+   * `facts`: what the text says. `ambiguous`: candidate values where it could mean several.
+   * `presumed`: what it only suggests ("je me sens mal" is about the writer), for the caller to use
+   * where nothing is known, never over what the person said.
+   */
+  extract(text: string): { facts: Facts; ambiguous: Record<string, string[]>; presumed: Facts } {
     const norm = normalize(text);
     const facts: Facts = {};
     const ambiguous: Record<string, string[]> = {};
     let rest = ` ${norm} `;
+    const taken = new Set<string>();
     for (const { fact, value, phrase } of this.phrases) {
-      if (facts[fact] !== undefined || !containsPhrase(rest.trim(), phrase)) continue;
+      if (facts[fact] !== undefined) continue;
+      // Words count once ("pas de mutuelle" is not also "mutuelle"), but the same phrase listed
+      // for two facts means both ("parler à quelqu'un": the need in mental health and in loneliness).
+      if (!taken.has(phrase) && !containsPhrase(rest.trim(), phrase)) continue;
       facts[fact] = value === 'true' ? true : value === 'false' ? false : value;
-      rest = rest.replace(` ${phrase} `, ' ; '); // a phrase counts once ("pas de mutuelle" ≠ "mutuelle")
+      taken.add(phrase);
+      rest = rest.replace(` ${phrase} `, ' ; ');
     }
     const commune = this.communes.find(text);
     if (commune && 'nis' in commune) {
@@ -48,6 +60,10 @@ export class FactExtractor {
     }
     if (this.professional.some((p) => containsPhrase(norm, p))) facts.audience = 'professional';
     if (facts.pregnancy_status) facts.sex = 'female';
-    return { facts, ambiguous };
+    const presumed: Facts = {};
+    // Someone who tells how they feel or what they do, and names nobody else, asks for themself;
+    // a professional telling of their day does not.
+    if (facts.for_whom === undefined && facts.audience === undefined && this.firstPerson.some((p) => containsPhrase(norm, p))) presumed.for_whom = 'self';
+    return { facts, ambiguous, presumed };
   }
 }

@@ -15,6 +15,8 @@ export interface Lexicon {
   professional: string[];
   /** Words that say where someone lives ("j'habite", "ik woon"): a fact, never a theme. */
   residence: string[];
+  /** Phrases in which people tell their own state ("je me sens", "ik drink"): the help is for them unless they name someone else. */
+  first_person: string[];
   /** Unit words; `since`/`ago`: words around a number of years that make it a duration, not an age. */
   units: {
     years: string[];

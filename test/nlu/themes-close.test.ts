@@ -16,6 +16,7 @@ const empty: Lexicon = {
   stopwords: ['et'],
   professional: [],
   residence: [],
+  first_person: [],
   units: { years: [], months: [], weeks: [], since: [], ago: [], age_cue: [], and: [], ordinals: [] },
   facts: {},
 };

@@ -1,8 +1,9 @@
 /** What the NLU makes of resident-style messages: tables per capability, in several languages. */
 import { createUnderstanding } from '../../src/nlu';
 import { loadGraphs } from '../../src/engine/graph-loader';
-import { isConfidentTheme, THEME_CONFIDENCE, type Understanding } from '../../src/bot/understanding';
+import { fillGaps, isConfidentTheme, THEME_CONFIDENCE, type Understanding } from '../../src/bot/understanding';
 import type { Lang } from '../../src/catalogue/schema';
+import type { Facts } from '../../src/engine/types';
 
 let u: Understanding;
 const facts = loadGraphs().facts;
@@ -26,8 +27,41 @@ describe('facts from free text', () => {
     ['ik woon in brussel centrum', { commune: '21004', district: 'pentagone' }],
     ['I live in Brussels city centre', { commune: '21004', district: 'pentagone' }],
     ['j habite au 1030', { commune: '21015' }],
+    // The same words listed for two facts fill both: the journey that follows uses its own.
+    ['je suis seule, j aimerais parler a quelqu un', { mh_need: 'talk', isolation_need: 'talk_someone' }],
   ])('%s', (text, expected) => {
     expect(u.extractFacts(text, 'fr').facts).toMatchObject(expected);
+  });
+
+  // How people tell their own state says the help is for them; naming someone else, or being a
+  // professional, says otherwise.
+  test.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ['jme sens tres mal depuis des mois', {}, { for_whom: 'self' }],
+    ['ik voel me al maanden slecht', {}, { for_whom: 'self' }],
+    ['i feel so lonely since my divorce', {}, { for_whom: 'self' }],
+    ['kendimi cok yalniz hissediyorum', {}, { for_whom: 'self' }],
+    ['me siento muy sola', {}, { for_whom: 'self' }],
+    ['ma simt singura de luni de zile', {}, { for_whom: 'self' }],
+    ['أشعر بالوحدة', {}, { for_whom: 'self' }],
+    ['je bois trop le soir', {}, { for_whom: 'self' }],
+    ['je me sens perdue, mon fils se drogue', { for_whom: 'child' }, {}],
+    ['ik voel me machteloos, mijn moeder drinkt', { for_whom: 'relative' }, {}],
+    ['je suis assistante sociale et je me sens demunie', { audience: 'professional' }, {}],
+    ['je cherche un psy a ixelles', {}, {}],
+    ['j habite a forest', {}, {}],
+  ])('for whom: %s', (text, facts, presumed) => {
+    const r = u.extractFacts(text, 'fr');
+    expect({ for_whom: r.facts.for_whom, audience: r.facts.audience }).toMatchObject(facts);
+    expect(r.presumed).toEqual(presumed);
+  });
+
+  test.each<[string, Facts, Facts]>([
+    ['nothing known yet', {}, { for_whom: 'self' }],
+    ['the person named her son before', { for_whom: 'child' }, {}],
+    ['a professional', { audience: 'professional' }, {}],
+    ['a resident who told other things', { audience: 'resident', theme: 'sante_mentale' }, { for_whom: 'self' }],
+  ])('a presumed fact only fills a gap: %s', (_name, known, added) => {
+    expect(fillGaps(known, { for_whom: 'self' })).toEqual(added);
   });
 
   test.each<[string, string[]]>([
@@ -68,6 +102,11 @@ describe('answers to the question asked', () => {
     ['commune', 'schaarbeek', 'nl', '21015'],
     ['commune', 'anderleht', 'fr', '21001'],
     ['commune', 'Sint-Jans-Molenbeek', 'nl', '21012'],
+    ['for_whom', 'pr moi', 'fr', 'self'],
+    ['for_whom', 'voor mezelf', 'nl', 'self'],
+    ['for_whom', 'kendim icin', 'tr', 'self'],
+    ['for_whom', 'pour ma fille', 'fr', 'child'],
+    ['for_whom', 'para mi madre', 'es', 'relative'],
   ])('%s ← "%s" (%s)', (fact, text, lang, value) => {
     expect(u.parseAnswer(text, fact, facts[fact], lang)).toMatchObject({ ok: true, value });
   });
