@@ -28,6 +28,8 @@ const CANDIDATES_MASS = 0.8;
  * them were wrong (against 3.6% of all confident guesses).
  */
 const CLOSE = 0.6;
+/** A message of one known word names a theme when at least this share of the examples holding it are about it (CV: in scope unchanged, out of scope rejected 87.2% → 87.3%). */
+const ONE_WORD_SHARE = 0.5;
 
 export class ThemeClassifier {
   private readonly phrases: Array<{ phrase: string; theme: string }> = [];
@@ -35,6 +37,8 @@ export class ThemeClassifier {
   private readonly byFirstWord = new Map<string, Array<{ phrase: string; theme: string }>>();
   private readonly model: MessageClassifier;
   private readonly chitChat: Set<string>;
+  /** Per word of the training examples: how many examples of each label hold it. */
+  private readonly wordLabels = new Map<string, Map<string, number>>();
   private last: { text: string; scored: Scored[] } | undefined;
 
   /** Where the person lives (words and commune names): stripped before the classifier sees a text. */
@@ -59,6 +63,12 @@ export class ThemeClassifier {
       this.byFirstWord.set(first, [...(this.byFirstWord.get(first) ?? []), p]);
     }
     const docs = [...training, ...this.phrases.map((p) => ({ text: p.phrase, label: p.theme })), ...intentPhrases];
+    for (const d of docs)
+      for (const w of new Set(tokens(normalize(d.text)))) {
+        const m = this.wordLabels.get(w) ?? new Map<string, number>();
+        m.set(d.label, (m.get(d.label) ?? 0) + 1);
+        this.wordLabels.set(w, m);
+      }
     this.model = sharedModel(docs.map((d) => ({ text: this.withoutPlace(d.text), label: d.label })), {}, cacheDir);
   }
 
@@ -101,6 +111,14 @@ export class ThemeClassifier {
       return { theme, p: total ? (p + PHRASE_WEIGHT * ((votes.get(theme) ?? 0) / total)) / (1 + PHRASE_WEIGHT) : p };
     }).sort((a, b) => b.p - a.p);
     if (!ranked[0] || ranked[0].p === 0) return undefined;
+    // One word the examples use about many things ("where", "help") says none of them; an unknown
+    // word (a typo: "logemnt") is left to the classifier's letter groups.
+    const words = tokens(this.withoutPlace(text)).filter((w) => !this.chitChat.has(w));
+    const seen = words.length === 1 ? this.wordLabels.get(words[0]) : undefined;
+    if (seen) {
+      const all = [...seen.values()].reduce((a, b) => a + b, 0);
+      if ((seen.get(ranked[0].theme) ?? 0) < ONE_WORD_SHARE * all) return undefined;
+    }
     // Worth offering as choices only when a few themes hold nearly all the probability: a vague
     // message ("besoin d'aide") gets the whole list of themes instead.
     const offered = ranked.filter((r) => r.p >= CANDIDATE).slice(0, 3);

@@ -202,6 +202,10 @@ describe('messages about nothing Boussole covers get no theme and no command (th
     ['hoe gaat het met jou', 'nl'],
     ['ik zoek werk in de bouw', 'nl'],
     ['where is the train station', 'en'],
+    // One word used about every theme says none of them.
+    ['where', 'en'],
+    ['waar', 'nl'],
+    ['nerede', 'tr'],
     ['my phone screen is broken', 'en'],
     ['السلام عليكم', 'ar'],
     ['merhaba nasilsin', 'tr'],
