@@ -81,6 +81,8 @@ export class NumberReader {
   private readonly unitWords = new Set<string>();
   private readonly since: string[];
   private readonly ago: string[];
+  /** "mon fils", "my son", "mijn moeder": a number of years right after them is their age. */
+  private readonly people: string[];
   private readonly ageCues: string[];
   private readonly and: Set<string>;
   /** Ordinal word → its rank, every language. */
@@ -90,6 +92,7 @@ export class NumberReader {
     const entries = Object.entries(lexicons) as Array<[Lang, Lexicon]>;
     this.since = entries.flatMap(([, l]) => l.units.since);
     this.ago = entries.flatMap(([, l]) => l.units.ago);
+    this.people = entries.flatMap(([, l]) => [...(l.facts.for_whom?.child ?? []), ...(l.facts.for_whom?.relative ?? [])]);
     this.ageCues = entries.flatMap(([, l]) => l.units.age_cue);
     this.and = new Set(entries.flatMap(([, l]) => l.units.and));
     for (const [, l] of entries) l.units.ordinals.forEach((w, i) => this.ordinals.set(w, i + 1));
@@ -171,8 +174,14 @@ export class NumberReader {
    */
   private withUnit(text: string, kind: UnitKind, lang: Lang | undefined): number | undefined {
     const words = tokensOf(normalize(text));
-    const isDuration = (start: number, unitAt: number) =>
-      kind === 'years' && (this.since.some((c) => containsPhrase(words.slice(Math.max(0, start - 3), start).join(' '), c)) || this.ago.some((c) => containsPhrase(words.slice(unitAt + 1, unitAt + 3).join(' '), c)));
+    // A "since" word among the three words before counts, unless a person stands there: "for my
+    // son 16 years old", "mon fils de 16 ans" (Romanian "de" is "since") give the son's age.
+    const isDuration = (start: number, unitAt: number) => {
+      if (kind !== 'years') return false;
+      const before = words.slice(Math.max(0, start - 3), start).join(' ');
+      if (this.ago.some((c) => containsPhrase(words.slice(unitAt + 1, unitAt + 3).join(' '), c))) return true;
+      return this.since.some((c) => containsPhrase(before, c)) && !this.people.some((p) => containsPhrase(before, p));
+    };
     for (let u = 0; u < words.length; u++) {
       // "45 ans", and "45ans" written as one word.
       const glued = words[u]!.match(/^(\d{1,3})(\D+)$/u);

@@ -140,6 +140,11 @@ describe('ages and weeks in free text (a number in words needs its unit)', () =>
     ['en', 'homeless for two years, I am 52 years old', { age: 52 }],
     ['es', 'hace 3 años que llegue, tengo 30 años', { age: 30 }],
     ['ro', 'locuiesc aici de 2 ani, am 30 de ani', { age: 30 }],
+    // Years right after a person are that person's age, even after a "since" word of some language.
+    ['fr', 'mon fils de 16 ans va pas bien', { for_whom: 'child', age: 16 }],
+    ['en', 'help for my son 16 years old', { for_whom: 'child', age: 16 }],
+    ['nl', 'hulp voor mn zoon 16 jaar', { for_whom: 'child', age: 16 }],
+    ['ro', 'fiul meu de 16 ani fumeaza', { for_whom: 'child', age: 16 }],
   ])('(%s) %s', (lang, text, expected) => {
     expect(u.extractFacts(text, lang).facts).toMatchObject(expected);
   });
@@ -162,6 +167,9 @@ describe('ages and weeks in free text (a number in words needs its unit)', () =>
     ['es', 'hace un año que no tengo casa', 'age'],
     ['ar', 'منذ سنتين 3 سنوات في بروكسل', 'age'],
     ['tr', 'iki yıl önce geldim', 'age'],
+    ['ro', 'sunt singura de 2 ani', 'age'],
+    ['en', 'my son has been using for 2 years', 'age'],
+    ['fr', 'mon fils dort dehors depuis 2 ans', 'age'],
   ])('(%s) %s: no %s', (lang, text, fact) => {
     expect(u.extractFacts(text, lang).facts[fact]).toBeUndefined();
   });
