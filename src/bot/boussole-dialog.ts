@@ -283,8 +283,13 @@ export class BoussoleDialog extends Dialog {
     const merged: EngineState = { ...state, facts: { ...told, ...guessed } };
     if (ambiguous.commune?.length && merged.facts.commune === undefined) merged.candidates = { fact: 'commune', values: ambiguous.commune };
     else if (themeChoices && merged.facts.theme === undefined) merged.candidates = { fact: 'theme', values: themeChoices };
-    const step = awaited && found[awaited] === undefined && guessed[awaited] === undefined ? await this.deps.engine.answer(merged, text, lng) : await this.deps.engine.resume(merged, lng);
-    return this.replies(ctx, mem, step);
+    if (!awaited || found[awaited] !== undefined || guessed[awaited] !== undefined) return this.replies(ctx, mem, await this.deps.engine.resume(merged, lng));
+    const step = await this.deps.engine.answer(merged, text, lng);
+    // Something else than the answer ("anderlecht" when asked the weeks) is kept and thanked for,
+    // then the question comes again: not a misunderstanding.
+    const learned = Object.keys(found).some((k) => k !== 'language' && k !== 'audience' && state.facts[k] !== found[k]);
+    if (!step.misunderstood || !learned) return this.replies(ctx, mem, step);
+    return [message(this.deps.t(this.lang(mem), 'common.noted'), this.lang(mem)), ...(await this.replies(ctx, mem, await this.deps.engine.resume(merged, lng)))];
   }
 
   /** Applies an engine step: language sync, rendering, "more" memory, misunderstanding count. */

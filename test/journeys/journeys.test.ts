@@ -23,6 +23,8 @@ interface Expect {
   unmet?: boolean;
   /** Each string appears in some reply text of the turn (case-insensitive). */
   text?: string[];
+  /** None of these strings appears in any reply text of the turn (case-insensitive). */
+  notText?: string[];
   /** Every reply of the turn is in this language. */
   locale?: string;
   /** The safety net answered at this level, giving this number first. */
@@ -65,6 +67,7 @@ test.each(cases)('%s', async (_name, c) => {
     if (e.question !== undefined) expect({ where, question: questionOf(replies) ?? null }).toEqual({ where, question: e.question });
     if (e.locale) expect({ where, locales: [...new Set(replies.map((r) => r.locale))] }).toEqual({ where, locales: [e.locale] });
     for (const s of e.text ?? []) expect({ where, found: replies.some((r) => (r.text ?? '').toLowerCase().includes(s.toLowerCase())) }).toEqual({ where, found: true });
+    for (const s of e.notText ?? []) expect({ where, absent: s, found: replies.some((r) => (r.text ?? '').toLowerCase().includes(s.toLowerCase())) }).toEqual({ where, absent: s, found: false });
     if (e.safety) {
       const sd = replies.map((r) => (r.channelData as { safety?: { level: string; numbers: Array<{ id: string }> } } | undefined)?.safety).find(Boolean);
       expect({ where, level: sd?.level, first: sd?.numbers[0]?.id }).toEqual({ where, ...e.safety });
