@@ -285,11 +285,15 @@ export class BoussoleDialog extends Dialog {
     else if (themeChoices && merged.facts.theme === undefined) merged.candidates = { fact: 'theme', values: themeChoices };
     if (!awaited || found[awaited] !== undefined || guessed[awaited] !== undefined) return this.replies(ctx, mem, await this.deps.engine.resume(merged, lng));
     const step = await this.deps.engine.answer(merged, text, lng);
-    // Something else than the answer ("anderlecht" when asked the weeks) is kept and thanked for,
-    // then the question comes again: not a misunderstanding.
+    if (!step.misunderstood) return this.replies(ctx, mem, step);
+    // Not the answer, but not a misunderstanding either: something else said ("anderlecht" when
+    // asked the weeks) is kept and thanked for; a greeting or thanks is answered in kind. Then the
+    // question comes again, and nothing counts towards offering a person.
     const learned = Object.keys(found).some((k) => k !== 'language' && k !== 'audience' && state.facts[k] !== found[k]);
-    if (!step.misunderstood || !learned) return this.replies(ctx, mem, step);
-    return [message(this.deps.t(this.lang(mem), 'common.noted'), this.lang(mem)), ...(await this.replies(ctx, mem, await this.deps.engine.resume(merged, lng)))];
+    const greeting = learned ? undefined : u.greeting(text);
+    const said = learned ? 'common.noted' : greeting === 'hello' ? 'common.hello_back' : greeting === 'thanks' ? 'common.thanks_back' : undefined;
+    if (!said) return this.replies(ctx, mem, step);
+    return [message(this.deps.t(this.lang(mem), said), this.lang(mem)), ...(await this.replies(ctx, mem, await this.deps.engine.resume(merged, lng)))];
   }
 
   /** Applies an engine step: language sync, rendering, "more" memory, misunderstanding count. */

@@ -45,6 +45,8 @@ export interface Understanding {
   parseAnswer: AnswerParser;
   /** True when the text is exactly the title of an answer button of some question. */
   isOptionTitle(text: string): boolean;
+  /** A message that only greets ("bonjour", "salam alaykoum") or thanks ("merci bcp"), with small words. */
+  greeting(text: string): 'hello' | 'thanks' | undefined;
 }
 
 /**

@@ -8,6 +8,7 @@ import { loadGraphs } from '../engine/graph-loader';
 import { createAnswerParser } from './answers';
 import { CommuneFinder } from './communes';
 import { FactExtractor } from './facts';
+import { GreetingReader } from './greetings';
 import { IntentMatcher } from './intents';
 import { LanguageDetector } from './language';
 import { loadLexicons } from './lexicon';
@@ -63,6 +64,7 @@ export async function createUnderstanding(
   );
   const intents = new IntentMatcher(lexicons, commandLabels);
   const detector = new LanguageDetector(lexicons);
+  const greetings = new GreetingReader(lexicons, (text) => themes.isSmallTalk(text));
   const extractor = new FactExtractor(lexicons, finder, numbers);
   const yesNoLabels = { yes: LANGUAGES.map((l) => normalize(label(l, 'common.yes') ?? '')).filter(Boolean), no: LANGUAGES.map((l) => normalize(label(l, 'common.no') ?? '')).filter(Boolean) };
   const yesNo = new Set(LANGUAGES.flatMap((l) => [...lexicons[l].yes, ...lexicons[l].no]).map(normalize));
@@ -106,5 +108,6 @@ export async function createUnderstanding(
     extractFacts: (text) => extractor.extract(text),
     parseAnswer,
     isOptionTitle: (text) => optionTitles.has(normalize(text)),
+    greeting: (text) => greetings.read(text),
   };
 }

@@ -17,6 +17,8 @@ export interface Lexicon {
   residence: string[];
   /** Phrases in which people tell their own state ("je me sens", "ik drink"): the help is for them unless they name someone else. */
   first_person: string[];
+  /** Greetings and thanks ("bonjour", "merci"): answered in kind, never a misunderstanding. */
+  greetings: { hello: string[]; thanks: string[] };
   /** Unit words; `since`/`ago`: words around a number of years that make it a duration, not an age. */
   units: {
     years: string[];

@@ -17,6 +17,7 @@ const empty: Lexicon = {
   professional: [],
   residence: [],
   first_person: [],
+  greetings: { hello: [], thanks: [] },
   units: { years: [], months: [], weeks: [], since: [], ago: [], age_cue: [], and: [], ordinals: [] },
   facts: {},
 };

@@ -122,6 +122,31 @@ describe('answers to the question asked', () => {
   });
 });
 
+describe('greetings and thanks alone are answered in kind', () => {
+  test.each<[string, 'hello' | 'thanks' | undefined]>([
+    ['bonjour', 'hello'],
+    ['Bonjour madame', 'hello'],
+    ['salam alaykoum', 'hello'],
+    ['السلام عليكم', 'hello'],
+    ['merhaba', 'hello'],
+    ['buna ziua', 'hello'],
+    ['hola', 'hello'],
+    ['goedemorgen', 'hello'],
+    ['merci bcp', 'thanks'],
+    ['dank je wel', 'thanks'],
+    ['tesekkurler', 'thanks'],
+    ['shukran', 'thanks'],
+    ['salut merci', 'thanks'],
+    // More than a greeting: a situation, an answer, a refusal.
+    ['bonjour je suis enceinte', undefined],
+    ['hello i live in ixelles', undefined],
+    ['non', undefined],
+    ['bof', undefined],
+  ])('%s', (text, kind) => {
+    expect(u.greeting(text)).toBe(kind);
+  });
+});
+
 describe('global commands in any language, at any step', () => {
   test.each<[string, Lang, string | undefined]>([
     ['menu', 'fr', 'restart'],
