@@ -95,6 +95,10 @@ describe('answers to the question asked', () => {
     ['papers', 'nee', 'nl', false],
     ['papers', 'evet', 'tr', true],
     ['papers', 'la', 'ar', false],
+    // Darija: "I don't have (insurance)", "I have".
+    ['insured', 'ما عنديش تأمين', 'ar', false],
+    ['papers', 'ما عنديش', 'ar', false],
+    ['insured', 'عندي', 'ar', true],
     ['age', 'j ai trente deux ans', 'fr', 32],
     ['age', '45', 'nl', 45],
     ['age', '٤٥', 'ar', 45],
