@@ -140,9 +140,10 @@ export class BoussoleDialog extends Dialog {
     if (a.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
     const raw = typeof a.value === 'string' ? a.value : typeof a.text === 'string' ? a.text : '';
     const text = raw.replace(/\s+/g, ' ').trim().slice(0, this.deps.maxChars);
-    if (!mem.welcomed) await this.welcome(ctx, mem, text);
+    const welcomedNow = !mem.welcomed;
+    if (welcomedNow) await this.welcome(ctx, mem, text);
     if (!text) return Dialog.EndOfTurn;
-    const replies = await this.handleText(ctx, mem, text);
+    const replies = await this.handleText(ctx, mem, text, welcomedNow);
     if (!mem.forgotten) this.record(mem, text, replies);
     await this.send(ctx, replies);
     if (mem.engine === null && mem.forgotten) return dc.endDialog();
@@ -202,7 +203,8 @@ export class BoussoleDialog extends Dialog {
     if (this.deps.rememberLanguage) await this.deps.rememberLanguage(ctx, lang);
   }
 
-  private async handleText(ctx: TurnContext, mem: Memory, text: string): Promise<Reply[]> {
+  /** `welcomedNow`: the welcome (which greets) went out this turn. */
+  private async handleText(ctx: TurnContext, mem: Memory, text: string, welcomedNow = false): Promise<Reply[]> {
     const u = this.deps.understanding;
     // Before the person has chosen a language, the numbers come in the language of this message.
     const safetyLang = (!mem.languageChosen && !mem.engine?.facts.language && this.confidentLanguage(text)) || this.lang(mem);
@@ -213,11 +215,11 @@ export class BoussoleDialog extends Dialog {
     const intercepted = this.deps.session ? await this.deps.session.intercept(ctx, text, this.view(mem), { alarm: safety ? safety.level : undefined }) : undefined;
     if (intercepted) return [...first, ...intercepted];
     if (safety?.stop) return safety.replies;
-    return [...first, ...(await this.handleAfterSafety(ctx, mem, text))];
+    return [...first, ...(await this.handleAfterSafety(ctx, mem, text, welcomedNow))];
   }
 
   /** Everything after the safety net. */
-  private async handleAfterSafety(ctx: TurnContext, mem: Memory, text: string): Promise<Reply[]> {
+  private async handleAfterSafety(ctx: TurnContext, mem: Memory, text: string, welcomedNow: boolean): Promise<Reply[]> {
     const u = this.deps.understanding;
     const t = this.deps.t;
 
@@ -291,9 +293,11 @@ export class BoussoleDialog extends Dialog {
     // question comes again, and nothing counts towards offering a person.
     const learned = Object.keys(found).some((k) => k !== 'language' && k !== 'audience' && state.facts[k] !== found[k]);
     const greeting = learned ? undefined : u.greeting(text);
-    const said = learned ? 'common.noted' : greeting === 'hello' ? 'common.hello_back' : greeting === 'thanks' ? 'common.thanks_back' : undefined;
-    if (!said) return this.replies(ctx, mem, step);
-    return [message(this.deps.t(this.lang(mem), said), this.lang(mem)), ...(await this.replies(ctx, mem, await this.deps.engine.resume(merged, lng)))];
+    if (!learned && !greeting) return this.replies(ctx, mem, step);
+    const again = await this.replies(ctx, mem, await this.deps.engine.resume(merged, lng));
+    // The welcome has just greeted: no second "Bonjour !".
+    const said = learned ? 'common.noted' : welcomedNow ? undefined : greeting === 'hello' ? 'common.hello_back' : 'common.thanks_back';
+    return said ? [message(this.deps.t(this.lang(mem), said), this.lang(mem)), ...again] : again;
   }
 
   /** Applies an engine step: language sync, rendering, "more" memory, misunderstanding count. */
