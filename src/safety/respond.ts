@@ -5,16 +5,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Lang } from '../catalogue/schema';
+import type { Lang, LocalText } from '../catalogue/schema';
 import type { Reply } from '../bot/render/render-outputs';
-import type { Translate } from '../i18n/i18n';
+import { pickText, type Translate } from '../i18n/i18n';
 import { defaultSafetyDir, type Category, type Danger } from './detect';
 
 export interface EmergencyNumber {
   id: string;
   number: string;
-  name: { fr: string; nl: string; en: string };
-  hours: { fr: string; nl: string; en: string };
+  /** In all seven languages today; a missing one falls back like catalogue texts (fr, en, nl), and the line says so. */
+  name: LocalText;
+  hours: LocalText;
   languages: string[];
   categories: Category[];
   source: string[];
@@ -50,15 +51,19 @@ export function safetyReplies(danger: Danger, lang: Lang, t: Translate, all: Eme
   if (danger.level === 'none') return [];
   const main = PRIORITY.find((c) => danger.categories.includes(c))!;
   const numbers = numbersFor(all, danger.categories, lang);
-  const nameLang = lang === 'fr' || lang === 'nl' ? lang : 'en';
-  const lines = numbers.map((n) => t(lang, 'safety:line', { name: n.name[nameLang], number: n.number, hours: n.hours[nameLang] }) + (n.caveat ? ` (${t(lang, 'safety:to_check')})` : ''));
+  const text = (v: LocalText) => {
+    const p = pickText(v, lang);
+    if (!p) return '';
+    return p.fallback ? `${p.text} ${t(lang, 'card.fallback_language', { language: t(lang, `facts.language.options.${p.fallback}`) })}` : p.text;
+  };
+  const lines = numbers.map((n) => t(lang, 'safety:line', { name: text(n.name), number: n.number, hours: text(n.hours) }) + (n.caveat ? ` (${t(lang, 'safety:to_check')})` : ''));
   const otherLanguage = lang !== 'fr' && lang !== 'nl' && numbers.some((n) => n.id !== '112') ? [t(lang, 'safety:lines_in_fr_nl')] : [];
-  const text = [t(lang, `safety:message.${main}`), ...lines, ...otherLanguage, danger.level === 'emergency' ? t(lang, 'safety:immediate_danger') : ''].filter(Boolean).join('\n\n');
+  const body = [t(lang, `safety:message.${main}`), ...lines, ...otherLanguage, danger.level === 'emergency' ? t(lang, 'safety:immediate_danger') : ''].filter(Boolean).join('\n\n');
   const buttons = [t(lang, 'safety:continue'), t(lang, 'common.person')];
   return [
     {
       type: 'message',
-      text,
+      text: body,
       locale: lang,
       suggestedActions: { to: [], actions: buttons.map((b) => ({ type: 'imBack', title: b, value: b })) },
       channelData: { safety: { level: danger.level, categories: danger.categories, numbers: numbers.map((n) => ({ id: n.id, number: n.number })) } },

@@ -5,8 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { compileDetector, loadNumbers, numbersFor, type Category } from '../../src/safety';
-import type { Lang } from '../../src/catalogue/schema';
+import { compileDetector, loadNumbers, numbersFor, safetyReplies, type Category, type Danger } from '../../src/safety';
+import { LANGUAGES, type Lang } from '../../src/catalogue/schema';
+import { createI18n } from '../../src/i18n/i18n';
 
 const detect = compileDetector();
 const numbers = loadNumbers();
@@ -39,4 +40,32 @@ test.each<[Category[], Lang, string]>([
 test('every number has a source, and 112 is given for every danger to life', () => {
   for (const n of numbers) expect(n.source.length).toBeGreaterThan(0);
   for (const c of ['suicide', 'violence_domestic', 'violence_sexual', 'violence_child', 'medical'] as Category[]) for (const l of ['fr', 'nl', 'en', 'ar'] as Lang[]) expect(numbersFor(numbers, [c], l).map((n) => n.id)).toContain('112');
+});
+
+// What a person in danger reads: the numbers' names and hours in their own language.
+describe('the numbers, in the person\'s language', () => {
+  const { t } = createI18n();
+  const shelter: Danger = { level: 'urgent', categories: ['no_shelter'] };
+  test.each<[Lang, string, string]>([
+    ['fr', 'Samusocial (hébergement d\'urgence)', 'emergency shelter'],
+    ['ar', 'Samusocial (إيواء طارئ)', 'emergency shelter'],
+    ['tr', 'Samusocial (acil barınma)', 'emergency shelter'],
+    ['es', 'Samusocial (alojamiento de urgencia)', 'emergency shelter'],
+    ['ro', 'Samusocial (adăpost de urgență)', 'emergency shelter'],
+  ])('%s: %s', (lang, name, notThere) => {
+    const text = String(safetyReplies(shelter, lang, t, numbers)[0].text);
+    expect(text).toContain(name);
+    expect(text).not.toContain(notThere);
+  });
+
+  test('every number has its name and hours in all seven languages', () => {
+    const missing = numbers.flatMap((n) => LANGUAGES.flatMap((l) => [n.name, n.hours].filter((v) => !(v as Partial<Record<Lang, string>>)[l]).map(() => `${n.id} ${l}`)));
+    expect(missing).toEqual([]);
+  });
+
+  test('a name missing in a language falls back to French and says so', () => {
+    const only = numbers.map((n) => (n.id === 'samusocial' ? { ...n, name: { fr: n.name.fr }, hours: { fr: n.hours.fr } } : n));
+    const text = String(safetyReplies(shelter, 'tr', t, only)[0].text);
+    expect(text).toContain(`${numbers.find((n) => n.id === 'samusocial')!.name.fr} ${t('tr', 'card.fallback_language', { language: 'Français' })}`);
+  });
 });
