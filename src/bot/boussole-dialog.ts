@@ -181,13 +181,11 @@ export class BoussoleDialog extends Dialog {
     const l = lang ?? 'fr';
     const t = this.deps.t;
     await ctx.sendActivity(message([t(l, 'welcome.intro'), t(l, 'welcome.automated'), t(l, 'welcome.privacy', { days: this.deps.retentionDays }), t(l, 'welcome.emergency')].join('\n\n'), l, { channelData: { welcome: true } }));
-    if (remembered) {
-      mem.lang = remembered;
-      mem.languageChosen = true;
-    }
+    // We speak the language of the welcome from now on; it counts as chosen only when remembered.
+    mem.lang = l;
+    if (remembered) mem.languageChosen = true;
     if (firstText) return; // the first message itself starts the journey (handleText)
     const start = await this.deps.engine.start('main', remembered ? { language: remembered } : {}, l);
-    mem.lang = l;
     await this.apply(ctx, mem, start);
   }
 
