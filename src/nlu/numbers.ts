@@ -116,8 +116,16 @@ export class NumberReader {
     return n !== undefined && n <= 120 ? n : undefined;
   }
 
-  /** "ik ben 19", "j'ai 34", "عمري 40": digits right after an age cue, at the end or before "and". */
+  /** "ik ben 19", "j'ai 34", "عمري 40": digits right after an age cue, at the end of a clause ("I am 52, I got…") or before "and". */
   private afterAgeCue(text: string): number | undefined {
+    for (const clause of text.split(/[,.;:!?\n]+/u)) {
+      const n = this.afterAgeCueInClause(clause);
+      if (n !== undefined) return n;
+    }
+    return undefined;
+  }
+
+  private afterAgeCueInClause(text: string): number | undefined {
     const words = tokensOf(normalize(text));
     for (let i = 0; i < words.length; i++) {
       if (!/^\d{1,3}$/.test(words[i]!)) continue;

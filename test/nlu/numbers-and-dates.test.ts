@@ -128,6 +128,10 @@ describe('ages and weeks in free text (a number in words needs its unit)', () =>
     ['fr', "bonjour j'ai 34", { age: 34 }],
     ['en', 'im 52 and i live alone', { age: 52 }],
     ['ar', 'عمري 40 وساكن في جيت', { age: 40 }],
+    // …or at the end of a clause.
+    ['en', 'I am 52, I got a letter for a colon cancer test', { age: 52, screening: 'colorectal' }],
+    ['fr', "j'ai 34, je cherche un psy", { age: 34 }],
+    ['nl', 'ik ben 19. ik voel me slecht', { age: 19 }],
     // The rank of a month of pregnancy: the middle of that month, in weeks.
     ['ar', 'انا حامل في الشهر الرابع', { pregnancy_status: 'pregnant', pregnancy_weeks: 15 }],
     ['en', 'pregnant in my fourth month', { pregnancy_status: 'pregnant', pregnancy_weeks: 15 }],
@@ -157,6 +161,7 @@ describe('ages and weeks in free text (a number in words needs its unit)', () =>
     ['fr', 'je cherche un logement', 'age'],
     ['fr', 'depuis des mois je cherche', 'age'],
     ['fr', "j'ai 2 enfants", 'age'], // a count of things, not an age
+    ['fr', "j'ai 2 enfants, je suis seule", 'age'],
     ['nl', 'ik ben 2 keer verhuisd', 'age'],
     // Durations are not ages.
     ['fr', "je suis a la rue depuis un an", 'age'],
