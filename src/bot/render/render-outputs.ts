@@ -100,7 +100,10 @@ export function renderOutputs(outputs: Output[], c: RenderContext, pageSize = 3)
           break;
         }
         const options = o.spec.kind === 'yesno' ? ['true', 'false'] : (o.options ?? []);
-        const prompt = c.t(c.lang, o.key);
+        // A professional asks for someone else: "Dans quelle commune la personne habite-t-elle ?"
+        // where the locales have such a wording (`<key>_pro`); i18next gives back a missing key.
+        const proKey = `${o.key}_pro`;
+        const prompt = c.audience === 'professional' && c.t(c.lang, proKey) !== proKey ? c.t(c.lang, proKey) : c.t(c.lang, o.key);
         const text = o.retry ? `${c.t(c.lang, options.length ? 'common.not_understood' : 'common.not_understood_free')}\n\n${prompt}` : prompt;
         replies.push(message(text, c.lang, { ...(options.length ? suggested(options.map((x) => optionLabel(c.t, c.lang, o.fact, x))) : {}), inputHint: 'expectingInput', channelData: { question: { slot: o.fact, kind: o.spec.kind, options } } } as Partial<Activity>));
         break;
