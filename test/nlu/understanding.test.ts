@@ -198,7 +198,16 @@ describe('languages', () => {
     ['türkçe', 'tr'],
     ['español', 'es'],
     ['romana', 'ro'],
+    // A language named in the person's own language.
+    ['inglés por favor', 'en'],
+    ['in het frans aub', 'fr'],
+    ['arapça lütfen', 'ar'],
+    ['en turco', 'tr'],
+    ['بالفرنسية', 'fr'],
+    ['in engleza va rog', 'en'],
+    ['en néerlandais svp', 'nl'],
     ['je cherche un logement', undefined],
+    ['araba', undefined], // "car" in Turkish
   ])('explicit request "%s" → %s', (text, lang) => {
     expect(u.languageRequest(text)).toBe(lang);
   });
