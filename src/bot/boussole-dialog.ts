@@ -292,7 +292,11 @@ export class BoussoleDialog extends Dialog {
     const learned = Object.keys(found).some((k) => k !== 'language' && k !== 'audience' && state.facts[k] !== found[k]);
     const greeting = learned ? undefined : u.greeting(text);
     if (!learned && !greeting) return this.replies(ctx, mem, step);
-    const again = await this.replies(ctx, mem, await this.deps.engine.resume(merged, lng));
+    // Neither an answer nor a misunderstanding: the question comes without "sorry", and the count
+    // of misunderstandings stays as it was.
+    const misses = mem.misses;
+    const again = await this.replies(ctx, mem, await this.deps.engine.resume({ ...merged, misses: 0 }, lng));
+    mem.misses = misses;
     // The welcome has just greeted: no second "Bonjour !".
     const said = learned ? 'common.noted' : welcomedNow ? undefined : greeting === 'hello' ? 'common.hello_back' : 'common.thanks_back';
     return said ? [message(this.deps.t(this.lang(mem), said), this.lang(mem)), ...again] : again;
