@@ -34,6 +34,8 @@ function hasPlaceCue(norm: string, name: string): boolean {
 export class CommuneFinder {
   private readonly names: Name[] = [];
   private readonly byPostal = new Map<string, Array<{ nis: string; district?: string }>>();
+  /** Name → the communes it names: one, or several ("woluwe"). */
+  private readonly communesNamed = new Map<string, string[]>();
 
   constructor(communes: Commune[]) {
     for (const c of communes) {
@@ -58,6 +60,7 @@ export class CommuneFinder {
     }
     // Longest names first, so "woluwe saint lambert" wins over "woluwe".
     this.names.sort((a, b) => b.text.length - a.text.length);
+    for (const n of this.names) this.communesNamed.set(n.text, [...new Set([...(this.communesNamed.get(n.text) ?? []), n.nis])]);
   }
 
   /**
@@ -66,31 +69,46 @@ export class CommuneFinder {
    */
   find(text: string, opts: { answer?: boolean } = {}): CommuneMatch | undefined {
     const norm = normalize(text);
+    // A name of several communes ("woluwe") asks which, unless the rest of the text tells it
+    // ("woluwe st lambert", "woluwe 1200").
+    let shared: string[] | undefined;
+    const sharedBy = (name: string) => this.communesNamed.get(name) ?? [];
     for (const n of this.names) {
       if (!containsPhrase(norm, n.text)) continue;
       if (!opts.answer && COMMON_WORDS.has(n.text) && norm !== n.text && !hasPlaceCue(norm, n.text)) continue;
-      return { nis: n.nis, ...(n.district ? { district: n.district } : {}) };
+      const communes = sharedBy(n.text);
+      if (communes.length === 1) return { nis: n.nis, ...(n.district ? { district: n.district } : {}) };
+      shared = communes;
+      break;
     }
     const postal = norm.match(/\b1\d{3}\b/);
     if (postal) {
       const hits = this.byPostal.get(postal[0]);
-      if (hits?.length === 1) return { nis: hits[0].nis, ...(hits[0].district ? { district: hits[0].district } : {}) };
-      if (hits && hits.length > 1) return { ambiguous: [...new Set(hits.map((h) => h.nis))] };
+      if (hits?.length === 1 && (!shared || shared.includes(hits[0].nis))) return { nis: hits[0].nis, ...(hits[0].district ? { district: hits[0].district } : {}) };
+      if (!shared && hits && hits.length > 1) return { ambiguous: [...new Set(hits.map((h) => h.nis))] };
     }
-    // Misspellings: compare runs of 1–3 words with every name of 5+ letters.
+    // Misspellings: compare runs of 1–3 words with every name of 5+ letters; a name of one commune
+    // first ("woluwe st lambert" is Woluwe-Saint-Lambert), then one of several ("wolluwe": which?).
     const words = tokens(norm);
-    let best: { score: number; name: Name } | undefined;
-    for (let size = 3; size >= 1; size--) {
-      for (let i = 0; i + size <= words.length; i++) {
-        const run = words.slice(i, i + size).join(' ');
-        if (run.length < 4) continue;
-        for (const n of this.names) {
-          if (n.text.length < 5 || Math.abs(n.text.length - run.length) > 3 || (!opts.answer && COMMON_WORDS.has(n.text))) continue;
-          const score = JaroWinklerDistance(run, n.text, {});
-          if (score >= FUZZY && (!best || score > best.score)) best = { score, name: n };
+    const closest = (names: Name[]) => {
+      let best: { score: number; name: Name } | undefined;
+      for (let size = 3; size >= 1; size--) {
+        for (let i = 0; i + size <= words.length; i++) {
+          const run = words.slice(i, i + size).join(' ');
+          if (run.length < 4) continue;
+          for (const n of names) {
+            if (n.text.length < 5 || Math.abs(n.text.length - run.length) > 3 || (!opts.answer && COMMON_WORDS.has(n.text))) continue;
+            const score = JaroWinklerDistance(run, n.text, {});
+            if (score >= FUZZY && (!best || score > best.score)) best = { score, name: n };
+          }
         }
       }
-    }
-    return best ? { nis: best.name.nis, ...(best.name.district ? { district: best.name.district } : {}) } : undefined;
+      return best?.name;
+    };
+    const one = closest(this.names.filter((n) => sharedBy(n.text).length === 1 && (!shared || shared.includes(n.nis))));
+    if (one) return { nis: one.nis, ...(one.district ? { district: one.district } : {}) };
+    if (shared) return { ambiguous: shared };
+    const several = closest(this.names.filter((n) => sharedBy(n.text).length > 1));
+    return several ? { ambiguous: sharedBy(several.text) } : undefined;
   }
 }

@@ -53,6 +53,16 @@ describe('ask', () => {
     expect(r.state.misses).toBe(misses);
     if (misunderstood) expect(r.outputs[0]).toMatchObject({ kind: 'question', retry: true, options: ['no_roof', 'eviction', 'unhealthy', 'looking', 'deposit'] });
   });
+  // An answer that could mean several values asks which one, with those values as choices; the
+  // wording says what is ambiguous.
+  test.each([
+    ['a commune (a name or postal code of several)', { type: 'ask', fact: 'commune', prompt: 'common.ask_commune', next: 'b' }, ['21004', '21009'], 'common.ask_which_commune'],
+    ['another choice', { type: 'ask', fact: 'housing_situation', prompt: 'logement.ask_situation', next: 'b' }, ['no_roof', 'eviction'], 'common.ask_which_one'],
+    ['a node with its own wording', { type: 'ask', fact: 'theme', prompt: 'main.ask_theme', clarify: 'main.ask_theme_which_one', next: 'b' }, ['logement', 'isolement'], 'main.ask_theme_which_one'],
+  ])('candidates for %s', async (_n, node, values, key) => {
+    const r = await engine({ a: node, b: { type: 'end' } } as Graph['nodes']).start('t', {}, 'fr', { fact: node.fact, values });
+    expect(r.outputs[0]).toMatchObject({ kind: 'question', key, candidates: values });
+  });
   test('options narrow a choice fact', async () => {
     const r = await engine({ a: { ...nodes.a, options: ['no_roof', 'eviction'] }, b: { type: 'end' } }).start('t', {}, 'fr');
     expect(r.outputs[0]).toMatchObject({ kind: 'question', fact: 'housing_situation', options: ['no_roof', 'eviction'] });

@@ -27,6 +27,9 @@ describe('facts from free text', () => {
     ['ik woon in brussel centrum', { commune: '21004', district: 'pentagone' }],
     ['I live in Brussels city centre', { commune: '21004', district: 'pentagone' }],
     ['j habite au 1030', { commune: '21015' }],
+    ['woluwe st lambert', { commune: '21018' }],
+    ['woluwe 1150', { commune: '21019' }],
+    ['on habite a matonge', { commune: '21009' }],
     // The same words listed for two facts fill both: the journey that follows uses its own.
     ['je suis seule, j aimerais parler a quelqu un', { mh_need: 'talk', isolation_need: 'talk_someone' }],
   ])('%s', (text, expected) => {
@@ -70,7 +73,9 @@ describe('facts from free text', () => {
   test.each<[string, string[]]>([
     ['j habite 1050', ['21004', '21009']],
     ['ik woon in 1040', ['21004', '21005']],
-  ])('a shared postal code gives candidates, not a guess: %s', (text, candidates) => {
+    ['j habite a woluwe', ['21018', '21019']],
+    ['wolluwe', ['21018', '21019']],
+  ])('a shared postal code or name gives candidates, not a guess: %s', (text, candidates) => {
     const r = u.extractFacts(text, 'fr');
     expect(r.facts.commune).toBeUndefined();
     expect(r.ambiguous.commune?.sort()).toEqual(candidates);
