@@ -36,3 +36,10 @@ export function pickText(text: LocalText | undefined, lng: Lang): { text: string
   }
   return undefined;
 }
+
+/** The text for a person reading `lng`: theirs, or the nearest one followed by "(text only available in …)". */
+export function textForReader(t: Translate, lng: Lang, text: LocalText | undefined): string | undefined {
+  const p = pickText(text, lng);
+  if (!p) return undefined;
+  return p.fallback ? `${p.text} ${t(lng, 'card.fallback_language', { language: t(lng, `facts.language.options.${p.fallback}`) })}` : p.text;
+}

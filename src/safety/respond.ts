@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Lang, LocalText } from '../catalogue/schema';
 import type { Reply } from '../bot/render/render-outputs';
-import { pickText, type Translate } from '../i18n/i18n';
+import { textForReader, type Translate } from '../i18n/i18n';
 import { defaultSafetyDir, type Category, type Danger } from './detect';
 
 export interface EmergencyNumber {
@@ -51,12 +51,7 @@ export function safetyReplies(danger: Danger, lang: Lang, t: Translate, all: Eme
   if (danger.level === 'none') return [];
   const main = PRIORITY.find((c) => danger.categories.includes(c))!;
   const numbers = numbersFor(all, danger.categories, lang);
-  const text = (v: LocalText) => {
-    const p = pickText(v, lang);
-    if (!p) return '';
-    return p.fallback ? `${p.text} ${t(lang, 'card.fallback_language', { language: t(lang, `facts.language.options.${p.fallback}`) })}` : p.text;
-  };
-  const lines = numbers.map((n) => t(lang, 'safety:line', { name: text(n.name), number: n.number, hours: text(n.hours) }) + (n.caveat ? ` (${t(lang, 'safety:to_check')})` : ''));
+  const lines = numbers.map((n) => t(lang, 'safety:line', { name: textForReader(t, lang, n.name), number: n.number, hours: textForReader(t, lang, n.hours) }) + (n.caveat ? ` (${t(lang, 'safety:to_check')})` : ''));
   const otherLanguage = lang !== 'fr' && lang !== 'nl' && numbers.some((n) => n.id !== '112') ? [t(lang, 'safety:lines_in_fr_nl')] : [];
   const body = [t(lang, `safety:message.${main}`), ...lines, ...otherLanguage, danger.level === 'emergency' ? t(lang, 'safety:immediate_danger') : ''].filter(Boolean).join('\n\n');
   const buttons = [t(lang, 'safety:continue'), t(lang, 'common.person')];

@@ -2,7 +2,7 @@
 import type { Attachment } from 'botbuilder-core';
 import type { Lang, Schedule } from '../../catalogue/schema';
 import type { RankedService } from '../../engine/types';
-import { pickText, type Translate } from '../../i18n/i18n';
+import { pickText, textForReader, type Translate } from '../../i18n/i18n';
 
 export interface CardContext {
   t: Translate;
@@ -43,11 +43,7 @@ export function adaptiveCard(lang: Lang, body: unknown[], actions: unknown[] = [
 export function serviceCard(r: RankedService, c: CardContext): Attachment {
   const s = r.service;
   const t = (k: string, p?: Record<string, unknown>) => c.t(c.lang, k, p);
-  const txt = (v: Parameters<typeof pickText>[0]) => {
-    const p = pickText(v, c.lang);
-    if (!p) return undefined;
-    return p.fallback ? `${p.text} ${t('card.fallback_language', { language: t(`facts.language.options.${p.fallback}`) })}` : p.text;
-  };
+  const txt = (v: Parameters<typeof pickText>[0]) => textForReader(c.t, c.lang, v);
   const caveat = (field: string) => {
     const k = s.caveats?.[field as keyof NonNullable<typeof s.caveats>];
     return k ? ` (${t(k === 'dated' ? 'card.dated' : 'card.unverified')})` : '';
