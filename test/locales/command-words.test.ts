@@ -50,8 +50,8 @@ test.each(cases)('%s %s: each quoted word is the command it announces', (lang, k
   }
 });
 
-test.each([...LANGUAGES])('%s: the theme word suggested after a birth leads to mental health', (lang) => {
-  const text = lookup(resources[lang]?.translation, 'perinatalite.say_mh_hint') as string;
+test.each(LANGUAGES.flatMap((lang) => ['perinatalite.say_mh_hint', 'perinatalite.say_mh_hint_pro'].map((key) => [lang, key] as const)))('%s %s: the theme word suggested after a birth leads to mental health', (lang, key) => {
+  const text = lookup(resources[lang]?.translation, key) as string;
   const [word] = quotedWords(text);
   expect(word).toBeTruthy();
   expect(u.theme(word, lang)?.theme).toBe('sante_mentale');

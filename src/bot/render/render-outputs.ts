@@ -28,6 +28,16 @@ function suggested(titles: string[]): Partial<Activity> {
   return { suggestedActions: { to: [], actions: titles.map((title) => ({ type: 'imBack', title, value: title })) } };
 }
 
+/**
+ * The key to show: a professional asks for someone else, so where the locales have a wording about
+ * "the person" (`<key>_pro`: "Dans quelle commune la personne habite-t-elle ?"), that one.
+ * i18next gives back the key itself when it is missing.
+ */
+function forReader(c: RenderContext, key: string): string {
+  const pro = `${key}_pro`;
+  return c.audience === 'professional' && c.t(c.lang, pro) !== pro ? pro : key;
+}
+
 export function optionLabel(t: Translate, lang: Lang, fact: string, option: string): string {
   if (option === 'true') return t(lang, 'common.yes');
   if (option === 'false') return t(lang, 'common.no');
@@ -90,7 +100,7 @@ export function renderOutputs(outputs: Output[], c: RenderContext, pageSize = 3)
   for (const o of outputs) {
     switch (o.kind) {
       case 'say':
-        replies.push(message(c.t(c.lang, o.key, o.params), c.lang));
+        replies.push(message(c.t(c.lang, forReader(c, o.key), o.params), c.lang));
         break;
       case 'question': {
         if (o.candidates?.length) {
@@ -100,10 +110,7 @@ export function renderOutputs(outputs: Output[], c: RenderContext, pageSize = 3)
           break;
         }
         const options = o.spec.kind === 'yesno' ? ['true', 'false'] : (o.options ?? []);
-        // A professional asks for someone else: "Dans quelle commune la personne habite-t-elle ?"
-        // where the locales have such a wording (`<key>_pro`); i18next gives back a missing key.
-        const proKey = `${o.key}_pro`;
-        const prompt = c.audience === 'professional' && c.t(c.lang, proKey) !== proKey ? c.t(c.lang, proKey) : c.t(c.lang, o.key);
+        const prompt = c.t(c.lang, forReader(c, o.key));
         const text = o.retry ? `${c.t(c.lang, options.length ? 'common.not_understood' : 'common.not_understood_free')}\n\n${prompt}` : prompt;
         replies.push(message(text, c.lang, { ...(options.length ? suggested(options.map((x) => optionLabel(c.t, c.lang, o.fact, x))) : {}), inputHint: 'expectingInput', channelData: { question: { slot: o.fact, kind: o.spec.kind, options } } } as Partial<Activity>));
         break;
