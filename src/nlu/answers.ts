@@ -10,7 +10,7 @@ import { LANGUAGES, type Lang } from '../catalogue/schema';
 import type { AnswerParse, AnswerParser, FactSpec } from '../engine/types';
 import type { CommuneFinder } from './communes';
 import type { Lexicon } from './lexicon';
-import { containsPhrase, normalize } from './normalize';
+import { containsPhrase, normalize, takePhrases } from './normalize';
 import { parseDate } from './dates';
 import type { NumberReader } from './numbers';
 import type { ThemeClassifier } from './themes';
@@ -81,12 +81,10 @@ export function createAnswerParser(deps: {
     // Longer phrases first, each taking its words: in "para mi madre", "mi madre" (relative)
     // leaves no "para mi" (self) behind.
     const lexHits = new Set<string>();
-    let rest = ` ${norm} `;
-    for (const { option, phrase } of found.sort((a, b) => b.phrase.length - a.phrase.length)) {
-      if (!rest.includes(` ${phrase} `)) continue;
+    takePhrases(norm, found.sort((a, b) => b.phrase.length - a.phrase.length), ({ option }) => {
       lexHits.add(option);
-      rest = rest.replace(` ${phrase} `, ' ; ');
-    }
+      return true;
+    });
     if (fact === 'audience' && LANGUAGES.some((l) => lexicons[l].professional.some((p) => containsPhrase(norm, p)))) lexHits.add('professional');
     if (lexHits.size === 1) return { ok: true, value: [...lexHits][0] };
     // 4. Part of a title ("logement" for "Logement"; "psychologue" for "Parler à un·e psychologue").

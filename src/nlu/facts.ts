@@ -7,7 +7,7 @@ import { LANGUAGES, type Lang } from '../catalogue/schema';
 import type { Facts } from '../engine/types';
 import type { CommuneFinder } from './communes';
 import type { Lexicon } from './lexicon';
-import { containsPhrase, normalize } from './normalize';
+import { containsPhrase, normalize, takePhrases } from './normalize';
 import type { NumberReader } from './numbers';
 
 /** Choice or yes/no facts read from phrases; yes/no facts list "true"/"false" as options. */
@@ -36,17 +36,13 @@ export class FactExtractor {
     const norm = normalize(text);
     const facts: Facts = {};
     const ambiguous: Record<string, string[]> = {};
-    let rest = ` ${norm} `;
-    const taken = new Set<string>();
-    for (const { fact, value, phrase } of this.phrases) {
-      if (facts[fact] !== undefined) continue;
-      // Words count once ("pas de mutuelle" is not also "mutuelle"), but the same phrase listed
-      // for two facts means both ("parler à quelqu'un": the need in mental health and in loneliness).
-      if (!taken.has(phrase) && !containsPhrase(rest.trim(), phrase)) continue;
+    // The same phrase listed for two facts means both ("parler à quelqu'un": the need in mental
+    // health and in loneliness); a fact already found takes no more words.
+    takePhrases(norm, this.phrases, ({ fact, value }) => {
+      if (facts[fact] !== undefined) return false;
       facts[fact] = value === 'true' ? true : value === 'false' ? false : value;
-      taken.add(phrase);
-      rest = rest.replace(` ${phrase} `, ' ; ');
-    }
+      return true;
+    });
     const commune = this.communes.find(text);
     if (commune && 'nis' in commune) {
       facts.commune = commune.nis;

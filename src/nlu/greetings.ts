@@ -5,7 +5,7 @@
  */
 import { LANGUAGES, type Lang } from '../catalogue/schema';
 import type { Lexicon } from './lexicon';
-import { normalize } from './normalize';
+import { normalize, takePhrases } from './normalize';
 
 export type Greeting = 'hello' | 'thanks';
 
@@ -24,13 +24,11 @@ export class GreetingReader {
   }
 
   read(text: string): Greeting | undefined {
-    let rest = ` ${normalize(text)} `;
     const found = new Set<Greeting>();
-    for (const { phrase, kind } of this.phrases) {
-      if (!rest.includes(` ${phrase} `)) continue;
+    const rest = takePhrases(normalize(text), this.phrases, ({ kind }) => {
       found.add(kind);
-      rest = rest.split(` ${phrase} `).join('  ');
-    }
+      return true;
+    });
     if (!found.size || !this.isSmallTalk(rest)) return undefined;
     // "salut, merci": thanks close an exchange, so they are what to answer.
     return found.has('thanks') ? 'thanks' : 'hello';

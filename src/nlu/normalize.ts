@@ -40,3 +40,22 @@ export function containsPhrase(text: string, phrase: string): boolean {
   if (!phrase) return false;
   return ` ${text} `.includes(` ${phrase} `);
 }
+
+/**
+ * The phrases of `items` (sorted longest first) that stand in `text` (normalised), each taking its
+ * words so that a shorter phrase inside it does not count too ("pas de mutuelle" is not also
+ * "mutuelle"); the same phrase listed twice counts for both. `take` is called for each phrase that
+ * stands and says whether it takes its words (false: the item is not wanted, the words stay).
+ * Returns what is left of the text.
+ */
+export function takePhrases<T extends { phrase: string }>(text: string, items: readonly T[], take: (item: T) => boolean): string {
+  let rest = ` ${text} `;
+  const taken = new Set<string>();
+  for (const item of items) {
+    if (!taken.has(item.phrase) && !rest.includes(` ${item.phrase} `)) continue;
+    if (!take(item)) continue;
+    taken.add(item.phrase);
+    rest = rest.split(` ${item.phrase} `).join(' ; ');
+  }
+  return rest.trim();
+}
