@@ -36,6 +36,9 @@ export class CommuneFinder {
   private readonly byPostal = new Map<string, Array<{ nis: string; district?: string }>>();
   /** Name → the communes it names: one, or several ("woluwe"). */
   private readonly communesNamed = new Map<string, string[]>();
+  /** The names of one commune, and those of several, for the misspelling search. */
+  private readonly ownNames: Name[];
+  private readonly sharedNames: Name[];
 
   constructor(communes: Commune[]) {
     for (const c of communes) {
@@ -60,7 +63,12 @@ export class CommuneFinder {
     }
     // Longest names first, so "woluwe saint lambert" wins over "woluwe".
     this.names.sort((a, b) => b.text.length - a.text.length);
-    for (const n of this.names) this.communesNamed.set(n.text, [...new Set([...(this.communesNamed.get(n.text) ?? []), n.nis])]);
+    for (const n of this.names) {
+      const nis = this.communesNamed.get(n.text) ?? [];
+      if (!nis.includes(n.nis)) this.communesNamed.set(n.text, [...nis, n.nis]);
+    }
+    this.ownNames = this.names.filter((n) => this.communesNamed.get(n.text)!.length === 1);
+    this.sharedNames = this.names.filter((n) => this.communesNamed.get(n.text)!.length > 1);
   }
 
   /**
@@ -105,10 +113,10 @@ export class CommuneFinder {
       }
       return best?.name;
     };
-    const one = closest(this.names.filter((n) => sharedBy(n.text).length === 1 && (!shared || shared.includes(n.nis))));
+    const one = closest(shared ? this.ownNames.filter((n) => shared.includes(n.nis)) : this.ownNames);
     if (one) return { nis: one.nis, ...(one.district ? { district: one.district } : {}) };
     if (shared) return { ambiguous: shared };
-    const several = closest(this.names.filter((n) => sharedBy(n.text).length > 1));
+    const several = closest(this.sharedNames);
     return several ? { ambiguous: sharedBy(several.text) } : undefined;
   }
 }
