@@ -40,6 +40,7 @@ const bodyOf = (id: string, lang: Lang) => {
 
 describe('a service card', () => {
   // Télé-Accueil's texts exist in fr, nl and en only.
+  const teleAccueil = seed.services.find((s) => s.id === 'tele-accueil-107')!;
   test.each<[Lang, string]>([
     ['ar', '(النص متوفر فقط باللغة: Français)'],
     ['tr', '(metin sadece şu dilde var: Français)'],
@@ -47,15 +48,14 @@ describe('a service card', () => {
     ['es', '(texto disponible solo en Français)'],
   ])('in %s, a description the service has only in French says so', (lang, note) => {
     const description = bodyOf('tele-accueil-107', lang)[2].text ?? '';
-    expect(description.startsWith(seed.services.find((s) => s.id === 'tele-accueil-107')!.description!.fr!)).toBe(true);
+    expect(description.startsWith(teleAccueil.description!.fr!)).toBe(true);
     expect(description.endsWith(note)).toBe(true);
   });
 
   test.each<Lang>(['fr', 'nl', 'en'])('in %s, its own text and no note', (lang) => {
-    const service = seed.services.find((s) => s.id === 'tele-accueil-107')!;
     const body = bodyOf('tele-accueil-107', lang);
-    expect(body[0].text).toBe(service.name[lang]);
-    expect(body[2].text).toBe(service.description![lang]);
+    expect(body[0].text).toBe(teleAccueil.name[lang]);
+    expect(body[2].text).toBe(teleAccueil.description![lang]);
   });
 
   test('labels are in the person\'s language even when the texts are not', () => {
