@@ -28,6 +28,7 @@ import { botEndpoint, createCloudAdapter } from '../server/bot-endpoint';
 import { errorHandler, notFound } from '../server/errors';
 import { journeysRoutes } from '../server/journeys-page';
 import { safetyCheck } from './safety';
+import { careFacts, loadCareJourneys } from '../safety';
 import path from 'node:path';
 import { createHandoff, Outbox, sessionKey } from '../handoff';
 import { createHelpdesk } from '../helpdesk';
@@ -121,7 +122,8 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       log,
       maxChars: cfg.MAX_MESSAGE_CHARS,
       retentionDays: Math.max(1, Math.round(cfg.CONVERSATION_RETENTION_HOURS / 24)),
-      safety: safetyCheck(t),
+      safety: safetyCheck(t, { modelCacheDir: cfg.NLU_MODEL_CACHE ? path.join(cfg.TOOLS_DIR, 'nlu-models') : null }),
+      careJourney: careFacts(loadCareJourneys()),
       handoff: handoff.starter,
       session: handoff.session,
       forget: (ctx) => bot.forget(ctx),

@@ -33,6 +33,16 @@ export interface Memory {
   transcript?: TranscriptEntry[];
   /** Set by "forget me": the dialog ends and nothing more is recorded. */
   forgotten?: boolean;
+  /** The safety net spoke: what it saw, so that the next message is met with care (not "which commune?"). */
+  care?: Care;
+}
+
+export interface Care {
+  categories: string[];
+  /** The direct question asked (middle band), waiting for its answer. */
+  question?: SafetyQuestion;
+  /** The care offer (services, a person, back to the question) is on screen. */
+  offered?: boolean;
 }
 
 export interface TranscriptEntry {
@@ -64,12 +74,32 @@ export interface HandoffSession {
   onEvent(ctx: TurnContext, view: ConversationView): Promise<Reply[] | undefined>;
 }
 
+/** The direct question of the safety net's middle band, and which answer means danger. */
+export interface SafetyQuestion {
+  id: string;
+  dangerAnswer: boolean;
+}
+
 /**
- * A check that answers a message before anything else (the safety net). `stop`: nothing else is
- * done with this message (the person chooses to continue or to talk to someone); otherwise the
- * answer comes first and the message is handled as usual.
+ * What the safety net says of a message. `stop`: nothing else is done with it — never read as a
+ * command, a language request or an answer (the person chooses to continue or to talk to
+ * someone); otherwise (no shelter tonight) the numbers come first and the message goes on, still
+ * never as a command.
  */
-export type SafetyCheck = (text: string, lang: Lang, opts: { isAnswerButton: boolean }) => { replies: Reply[]; stop: boolean; level: string } | undefined;
+export interface SafetyVerdict {
+  replies: Reply[];
+  stop: boolean;
+  level: string;
+  categories: string[];
+  question?: SafetyQuestion;
+}
+
+/** The safety net: a check on every message, and the full emergency answer for what it saw. */
+export interface SafetyCheck {
+  (text: string, lang: Lang, opts: { isAnswerButton: boolean }): SafetyVerdict | undefined;
+  /** The numbers as for an emergency (an answer to the direct question said danger). */
+  escalate(categories: string[], lang: Lang): Reply[];
+}
 
 export interface HandoffRequest {
   reason: string;
@@ -96,12 +126,19 @@ export interface DialogDeps {
   session?: HandoffSession;
   /** Erases everything stored about this conversation (called on "forget me"). */
   forget?: (ctx: TurnContext) => Promise<void>;
+  /** The facts that start the journey of support nearby after a danger (data/safety/care.json); undefined: none fits, a person is offered. */
+  careJourney?: (categories: string[]) => Facts | undefined;
   /** Language remembered for this person on this channel. */
   rememberedLanguage?: (ctx: TurnContext) => Promise<Lang | undefined>;
   rememberLanguage?: (ctx: TurnContext, lang: Lang) => Promise<void>;
 }
 
 const LANGUAGE_CONFIDENCE = 0.55;
+
+/** A button's title as typed back: case, accents and spacing aside. */
+function normalizeTitle(s: string): string {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
+}
 
 function channelLanguage(activity: Partial<Activity>): Lang | undefined {
   const l = (activity.locale ?? '').slice(0, 2).toLowerCase();
@@ -210,18 +247,72 @@ export class BoussoleDialog extends Dialog {
     const first = safety?.replies ?? [];
     // A conversation with the Helpdesk goes on (bridged: the agent sees the alarm too); a form
     // step does not take a message in danger as its answer.
+    if (safety?.stop) mem.care = { categories: safety.categories, question: safety.question };
     const intercepted = this.deps.session ? await this.deps.session.intercept(ctx, text, this.view(mem), { alarm: safety ? safety.level : undefined }) : undefined;
     if (intercepted) return [...first, ...intercepted];
     if (safety?.stop) return safety.replies;
-    return [...first, ...(await this.handleAfterSafety(ctx, mem, text, welcomedNow))];
+    if (!safety && mem.care) {
+      const cared = await this.afterTheNumbers(ctx, mem, text);
+      if (cared) return cared;
+    }
+    return [...first, ...(await this.handleAfterSafety(ctx, mem, text, welcomedNow, !!safety))];
   }
 
-  /** Everything after the safety net. */
-  private async handleAfterSafety(ctx: TurnContext, mem: Memory, text: string, welcomedNow: boolean): Promise<Reply[]> {
+  /**
+   * The message after the safety net spoke. The answer to its direct question is handled (danger:
+   * the emergency numbers; safe: the care offer); "continue" gets the care offer — support nearby,
+   * a person, or back to what the person was doing — not the next question as if nothing happened.
+   * `undefined`: an ordinary message, handled as usual.
+   */
+  private async afterTheNumbers(ctx: TurnContext, mem: Memory, text: string): Promise<Reply[] | undefined> {
+    const care = mem.care!;
+    const lang = this.lang(mem);
+    const t = this.deps.t;
+    const u = this.deps.understanding;
+    if (care.question) {
+      const answer = u.parseAnswer(text, 'safety', { kind: 'yesno' }, lang);
+      mem.care = { categories: care.categories };
+      if (!answer.ok) return undefined;
+      if (answer.value === care.question.dangerAnswer) return this.deps.safety!.escalate(care.categories, lang);
+      return [message(t(lang, 'safety:care.glad'), lang), this.careOffer(mem)];
+    }
+    const same = (key: string) => normalizeTitle(text) === normalizeTitle(t(lang, key));
+    if (care.offered && same('safety:care.services')) {
+      mem.care = undefined;
+      const start = this.deps.careJourney?.(care.categories);
+      if (start) {
+        const facts: Facts = { ...(mem.engine?.facts.language ? { language: mem.engine.facts.language } : mem.lang ? { language: mem.lang } : {}), ...(mem.engine?.facts.audience ? { audience: mem.engine.facts.audience } : {}), ...(mem.engine?.facts.commune ? { commune: mem.engine.facts.commune } : {}), ...start };
+        return this.replies(ctx, mem, await this.deps.engine.start('main', facts, lang));
+      }
+    }
+    if (care.offered && same('safety:care.back')) {
+      mem.care = undefined;
+      const again = mem.engine ? await this.deps.engine.resume(mem.engine, lang) : await this.deps.engine.start('main', mem.lang && mem.languageChosen ? { language: mem.lang } : {}, lang);
+      return this.replies(ctx, mem, again);
+    }
+    if (!care.offered && u.globalIntent(text, lang) === 'continue') return [this.careOffer(mem)];
+    mem.care = undefined;
+    return undefined;
+  }
+
+  /** After the numbers: support nearby (where a journey fits the danger), a person, or back to the question. */
+  private careOffer(mem: Memory): Reply {
+    const lang = this.lang(mem);
+    const t = this.deps.t;
+    const care = mem.care ?? { categories: [] };
+    mem.care = { categories: care.categories, offered: true };
+    const services = this.deps.careJourney?.(care.categories) ? [t(lang, 'safety:care.services')] : [];
+    const back = mem.engine?.node ? [t(lang, 'safety:care.back')] : [];
+    const buttons = [...services, t(lang, 'common.person'), ...back];
+    return message(t(lang, services.length ? 'safety:care.offer_services' : 'safety:care.offer'), lang, { suggestedActions: { to: [], actions: buttons.map((b) => ({ type: 'imBack', title: b, value: b })) } });
+  }
+
+  /** Everything after the safety net. `inDanger`: the net spoke; the message is never a command or a language request. */
+  private async handleAfterSafety(ctx: TurnContext, mem: Memory, text: string, welcomedNow: boolean, inDanger = false): Promise<Reply[]> {
     const u = this.deps.understanding;
     const t = this.deps.t;
 
-    const requested = u.languageRequest(text);
+    const requested = inDanger ? undefined : u.languageRequest(text);
     if (requested) {
       await this.setLanguage(ctx, mem, requested);
       const again = mem.engine ? await this.deps.engine.resume(mem.engine, requested) : await this.deps.engine.start('main', { language: requested }, requested);
@@ -230,7 +321,7 @@ export class BoussoleDialog extends Dialog {
 
     const lang = this.lang(mem);
     const asked = mem.engine && this.deps.engine.awaitedFact(mem.engine) ? mem.engine : undefined;
-    const intent = u.globalIntent(text, lang, asked ? (t) => this.deps.engine.accepts(asked, t, lang) : undefined);
+    const intent = inDanger ? undefined : u.globalIntent(text, lang, asked ? (t) => this.deps.engine.accepts(asked, t, lang) : undefined);
     if (intent) return this.globalCommand(ctx, mem, intent);
 
     // Free text: a language we can tell, facts and theme, then the engine.

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MessageClassifier, type ModelState, type TrainingOptions } from './classifier';
+import { features, MessageClassifier, type Featurizer, type ModelState, type TrainingOptions } from './classifier';
 
 /** The modules whose code decides the features and the training: a change in them is a new model. */
 const MODEL_CODE = ['classifier', 'stemming', 'arabizi', 'typing-noise', 'normalize'];
@@ -41,8 +41,19 @@ function modelCode(): string {
   return codeFingerprint;
 }
 
-export function modelKey(docs: Array<{ text: string; label: string }>, opts: TrainingOptions): string {
-  return createHash('sha256').update(modelCode()).update(JSON.stringify(opts)).update(JSON.stringify(docs)).digest('hex');
+type Docs = Array<{ text: string; label: string; weight?: number }>;
+
+/**
+ * Features other than the classifier's own: the function and a fingerprint of everything it
+ * depends on (its code and data), which goes into the model's key.
+ */
+export interface CustomFeatures {
+  featurize: Featurizer;
+  fingerprint: string;
+}
+
+export function modelKey(docs: Docs, opts: TrainingOptions, custom?: CustomFeatures): string {
+  return createHash('sha256').update(modelCode()).update(custom?.fingerprint ?? '').update(JSON.stringify(opts)).update(JSON.stringify(docs)).digest('hex');
 }
 
 /** File layout: "BNLU1", header length (uint32 LE), header JSON {labels, features}, bias, weights (float32 LE). */
@@ -68,29 +79,29 @@ export function decodeModel(buf: Buffer): ModelState {
 }
 
 /** The model for these documents: from the folder when it holds it, else trained and stored there (no folder: trained). */
-export function loadOrTrain(docs: Array<{ text: string; label: string }>, opts: TrainingOptions, dir: string | undefined): MessageClassifier {
-  return fromFolder(dir, modelKey(docs, opts), docs, opts);
+export function loadOrTrain(docs: Docs, opts: TrainingOptions, dir: string | undefined, custom?: CustomFeatures): MessageClassifier {
+  return fromFolder(dir, modelKey(docs, opts, custom), docs, opts, custom?.featurize ?? features);
 }
 
 const inMemory = new Map<string, MessageClassifier>();
 
 /** Like loadOrTrain, and a model already made in this process is used as it is. */
-export function sharedModel(docs: Array<{ text: string; label: string }>, opts: TrainingOptions, dir: string | undefined): MessageClassifier {
-  const key = modelKey(docs, opts);
+export function sharedModel(docs: Docs, opts: TrainingOptions, dir: string | undefined, custom?: CustomFeatures): MessageClassifier {
+  const key = modelKey(docs, opts, custom);
   let model = inMemory.get(key);
-  if (!model) inMemory.set(key, (model = fromFolder(dir, key, docs, opts)));
+  if (!model) inMemory.set(key, (model = fromFolder(dir, key, docs, opts, custom?.featurize ?? features)));
   return model;
 }
 
-function fromFolder(dir: string | undefined, key: string, docs: Array<{ text: string; label: string }>, opts: TrainingOptions): MessageClassifier {
-  if (!dir) return new MessageClassifier(docs, opts);
+function fromFolder(dir: string | undefined, key: string, docs: Docs, opts: TrainingOptions, featurize: Featurizer): MessageClassifier {
+  if (!dir) return new MessageClassifier(docs, opts, featurize);
   const file = path.join(dir, `${key}.bin`);
   try {
-    return MessageClassifier.fromState(decodeModel(fs.readFileSync(file)));
+    return MessageClassifier.fromState(decodeModel(fs.readFileSync(file)), featurize);
   } catch {
     // Not there yet, or unreadable: train.
   }
-  const model = new MessageClassifier(docs, opts);
+  const model = new MessageClassifier(docs, opts, featurize);
   try {
     fs.mkdirSync(dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { foldArabic, normalize } from '../nlu/normalize';
 
-export const CATEGORIES = ['suicide', 'violence_domestic', 'violence_sexual', 'violence_child', 'medical', 'no_shelter'] as const;
+/** `other_danger`: a danger to life or safety outside the other kinds (an attack or threat by a stranger, exploitation, someone held, wanting to hurt someone). */
+export const CATEGORIES = ['suicide', 'violence_domestic', 'violence_sexual', 'violence_child', 'medical', 'no_shelter', 'other_danger'] as const;
 export type Category = (typeof CATEGORIES)[number];
 export type Level = 'none' | 'urgent' | 'emergency';
 
@@ -31,12 +32,12 @@ export function defaultSafetyDir(): string {
 const framed = (sources: string[]) => new RegExp(`(?:^| )(?:${sources.join('|')})(?= |$)`, 'u');
 
 export function compileDetector(dir = defaultSafetyDir()): (text: string) => Danger {
-  const raw = JSON.parse(fs.readFileSync(path.join(dir, 'patterns.json'), 'utf8')) as { categories: Record<Category, { patterns: string[]; exclude: string[] }> };
-  const compiled: Compiled[] = CATEGORIES.map((category) => ({
-    category,
-    patterns: framed(raw.categories[category].patterns.map((p) => foldArabic(p))),
-    exclude: raw.categories[category].exclude.length ? new RegExp(`(?:^| )(?:${raw.categories[category].exclude.map((p) => foldArabic(p)).join('|')})`, 'gu') : undefined,
-  }));
+  const raw = JSON.parse(fs.readFileSync(path.join(dir, 'patterns.json'), 'utf8')) as { categories: Partial<Record<Category, { patterns: string[]; exclude: string[] }>> };
+  const compiled: Compiled[] = CATEGORIES.flatMap((category) => {
+    const c = raw.categories[category];
+    if (!c?.patterns.length) return [];
+    return [{ category, patterns: framed(c.patterns.map((p) => foldArabic(p))), exclude: c.exclude.length ? new RegExp(`(?:^| )(?:${c.exclude.map((p) => foldArabic(p)).join('|')})`, 'gu') : undefined }];
+  });
   return (text: string): Danger => {
     const norm = normalize(text);
     if (!norm) return { level: 'none', categories: [] };

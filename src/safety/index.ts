@@ -1,3 +1,5 @@
-/** The safety net: detection and what to answer. */
+/** The safety net: detection (patterns and the learned classifier) and what to answer. */
 export { compileDetector, CATEGORIES, type Category, type Danger, type Level } from './detect';
-export { loadNumbers, numbersFor, safetyReplies, type EmergencyNumber } from './respond';
+export { createSafetyNet, loadThresholds, type Assessment, type Band, type SafetyNet, type Thresholds } from './net';
+export { DANGER_ANSWER, loadNumbers, mainCategory, numbersFor, QUESTION_OF, safetyReplies, type DangerSeen, type EmergencyNumber, type SafetyQuestion } from './respond';
+export { careFacts, loadCareJourneys, type CareJourney } from './care';

@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Lang, LocalText } from '../catalogue/schema';
 import type { Reply } from '../bot/render/render-outputs';
 import { textForReader, type Translate } from '../i18n/i18n';
-import { defaultSafetyDir, type Category, type Danger } from './detect';
+import { defaultSafetyDir, type Category } from './detect';
+import type { Band } from './net';
 
 export interface EmergencyNumber {
   id: string;
@@ -27,7 +28,33 @@ export function loadNumbers(dir = defaultSafetyDir()): EmergencyNumber[] {
 }
 
 /** The first category decides the message; the most life-threatening comes first. */
-const PRIORITY: Category[] = ['medical', 'suicide', 'violence_sexual', 'violence_child', 'violence_domestic', 'no_shelter'];
+const PRIORITY: Category[] = ['medical', 'suicide', 'violence_sexual', 'violence_child', 'violence_domestic', 'other_danger', 'no_shelter'];
+
+/** What the responder needs of an assessment. */
+export interface DangerSeen {
+  level: Exclude<Band, 'none'> | 'none';
+  categories: Category[];
+  /** Pills or a product taken: the poison centre is given, with what to do. */
+  ingestion?: boolean;
+}
+
+/** The direct question of the middle band, per most serious category (as crisis lines ask). */
+export const QUESTION_OF: Record<Category, SafetyQuestion> = {
+  suicide: 'thinking_of_suicide',
+  medical: 'life_in_danger',
+  violence_domestic: 'safe_now',
+  violence_sexual: 'safe_now',
+  violence_child: 'child_safe_now',
+  other_danger: 'safe_now',
+  no_shelter: 'place_tonight',
+};
+export type SafetyQuestion = 'thinking_of_suicide' | 'life_in_danger' | 'safe_now' | 'child_safe_now' | 'place_tonight';
+/** The answer that means danger: "yes" to "are you thinking of ending your life?", "no" to "are you safe?". */
+export const DANGER_ANSWER: Record<SafetyQuestion, boolean> = { thinking_of_suicide: true, life_in_danger: true, safe_now: false, child_safe_now: false, place_tonight: false };
+
+export function mainCategory(categories: Category[]): Category {
+  return PRIORITY.find((c) => categories.includes(c)) ?? categories[0];
+}
 
 export function numbersFor(all: EmergencyNumber[], categories: Category[], lang: Lang): EmergencyNumber[] {
   const relevant = all.filter((n) => n.categories.some((c) => categories.includes(c)));
@@ -47,13 +74,33 @@ export function numbersFor(all: EmergencyNumber[], categories: Category[], lang:
   return ordered.slice(0, 4);
 }
 
-export function safetyReplies(danger: Danger, lang: Lang, t: Translate, all: EmergencyNumber[]): Reply[] {
+export function safetyReplies(danger: DangerSeen, lang: Lang, t: Translate, all: EmergencyNumber[]): Reply[] {
   if (danger.level === 'none') return [];
-  const main = PRIORITY.find((c) => danger.categories.includes(c))!;
-  const numbers = numbersFor(all, danger.categories, lang);
+  const main = mainCategory(danger.categories);
+  // The poison centre is for something swallowed, not for every medical emergency.
+  const numbers = numbersFor(danger.ingestion ? all : all.filter((n) => n.id !== 'antipoisons'), danger.categories, lang);
   const lines = numbers.map((n) => t(lang, 'safety:line', { name: textForReader(t, lang, n.name), number: n.number, hours: textForReader(t, lang, n.hours) }) + (n.caveat ? ` (${t(lang, 'safety:to_check')})` : ''));
   const otherLanguage = lang !== 'fr' && lang !== 'nl' && numbers.some((n) => n.id !== '112') ? [t(lang, 'safety:lines_in_fr_nl')] : [];
-  const body = [t(lang, `safety:message.${main}`), ...lines, ...otherLanguage, danger.level === 'emergency' ? t(lang, 'safety:immediate_danger') : ''].filter(Boolean).join('\n\n');
+  const ask = danger.level === 'ask';
+  const poison = all.find((n) => n.id === 'antipoisons');
+  const todo = main !== 'medical' ? '' : danger.ingestion && poison ? t(lang, 'safety:todo.ingestion', { poison: textForReader(t, lang, poison.name) }) : t(lang, 'safety:todo.medical');
+  const body = [t(lang, ask ? `safety:ask.${main}` : `safety:message.${main}`), todo, ...lines, ...otherLanguage, danger.level === 'emergency' ? t(lang, 'safety:immediate_danger') : ''].filter(Boolean).join('\n\n');
+  const channelData = { safety: { level: danger.level, categories: danger.categories, numbers: numbers.map((n) => ({ id: n.id, number: n.number })) } };
+  if (ask) {
+    // The numbers, then one direct question with its two answers.
+    const question = QUESTION_OF[main];
+    const answers = [t(lang, 'safety:answer.yes'), t(lang, 'safety:answer.no')];
+    return [
+      { type: 'message', text: body, locale: lang, channelData },
+      {
+        type: 'message',
+        text: t(lang, `safety:question.${question}`),
+        locale: lang,
+        suggestedActions: { to: [], actions: answers.map((b) => ({ type: 'imBack', title: b, value: b })) },
+        channelData: { question: { slot: 'safety', kind: 'yesno', question } },
+      },
+    ];
+  }
   const buttons = [t(lang, 'safety:continue'), t(lang, 'common.person')];
   return [
     {
@@ -61,7 +108,7 @@ export function safetyReplies(danger: Danger, lang: Lang, t: Translate, all: Eme
       text: body,
       locale: lang,
       suggestedActions: { to: [], actions: buttons.map((b) => ({ type: 'imBack', title: b, value: b })) },
-      channelData: { safety: { level: danger.level, categories: danger.categories, numbers: numbers.map((n) => ({ id: n.id, number: n.number })) } },
+      channelData,
     },
   ];
 }

@@ -28,7 +28,7 @@ interface Expect {
   /** Every reply of the turn is in this language. */
   locale?: string;
   /** The safety net answered at this level, giving this number first. */
-  safety?: { level: 'urgent' | 'emergency'; first: string };
+  safety?: { level: 'ask' | 'urgent' | 'emergency'; first: string };
 }
 interface Step {
   send: string;

@@ -15,6 +15,7 @@ import { silentLogger } from '../../src/logging/logger';
 import { createUnderstanding } from '../../src/nlu';
 import { renderContextFactory } from '../../src/app/render-context';
 import { safetyCheck } from '../../src/app/safety';
+import { careFacts, loadCareJourneys } from '../../src/safety';
 import type { Understanding } from '../../src/bot/understanding';
 
 const seed = loadSeed();
@@ -37,6 +38,7 @@ export async function testDialog(now = new Date('2026-11-23T10:00:00+01:00'), ex
     maxChars: 1000,
     retentionDays: 7,
     safety: safetyCheck(t),
+    careJourney: careFacts(loadCareJourneys()),
     ...extra,
   });
   return { dialog, ports };

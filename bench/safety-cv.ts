@@ -1,0 +1,70 @@
+/**
+ * Leave-one-writer-out cross-validation of the learned safety net on the training and development
+ * sets (data/safety/train, data/safety/dev): each writer's messages are scored by a model trained
+ * without them — a new hand, as a real person is — and the bands' thresholds are swept. This is
+ * where data/safety/thresholds.json comes from. The held-out set (bench/data/safety-eval) is never
+ * read here. Run: npm run build && node dist/bench/safety-cv.js
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { compileDetector, defaultSafetyDir } from '../src/safety/detect';
+import { gateDocs, kindDocs, LearnedSafety, SAFETY_TRAINING, safetyFeaturizer } from '../src/safety/learned';
+import { loadConcepts } from '../src/safety/concepts';
+import { everydayMessages, labelledSets, type WeightedExample } from '../src/safety/training-set';
+import { MessageClassifier } from '../src/nlu/classifier';
+
+const root = path.resolve(__dirname, '../..');
+const dir = defaultSafetyDir();
+const labelled = labelledSets(dir);
+const everyday = everydayMessages(dir);
+const patterns = compileDetector(dir);
+const featurize = safetyFeaturizer(loadConcepts(path.join(dir, 'concepts.json')));
+const writers = [...new Set(labelled.map((e) => e.writer ?? 'unknown'))].sort();
+
+interface Scored {
+  writer: string;
+  lang: string;
+  labels: string[];
+  sure: boolean;
+  danger: number;
+  top?: string;
+  text: string;
+}
+const scored: Scored[] = [];
+for (const w of writers) {
+  const t0 = Date.now();
+  const train: WeightedExample[] = [...labelled.filter((e) => (e.writer ?? "unknown") !== w), ...everyday];
+  const opts = { ...SAFETY_TRAINING, ...(process.env.SAFETY_OPTS ? (JSON.parse(process.env.SAFETY_OPTS) as object) : {}) };
+  const ew = process.env.EVERYDAY_WEIGHT ? Number(process.env.EVERYDAY_WEIGHT) : undefined;
+  const trainW = ew === undefined ? train : train.map((e) => (e.writer === 'nlu' ? { ...e, weight: ew } : e)).filter((e) => e.weight !== 0);
+  const model = new LearnedSafety(new MessageClassifier(gateDocs(trainW), opts, featurize), new MessageClassifier(kindDocs(trainW), opts, featurize));
+  for (const e of labelled.filter((x) => (x.writer ?? 'unknown') === w)) {
+    const s = model.score(e.text);
+    scored.push({ text: e.text, writer: w, lang: e.lang, labels: e.labels, sure: patterns(e.text).level !== 'none', danger: s.danger, top: s.categories[0]?.category });
+  }
+  console.error(`fold ${w}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+const crisis = scored.filter((s) => s.labels.length);
+const ordinary = scored.filter((s) => !s.labels.length);
+const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : '–');
+const lines: string[] = [];
+lines.push(`Leave-one-writer-out cross-validation, ${new Date().toISOString().slice(0, 10)}: writers ${writers.join(', ')}; ${crisis.length} crisis and ${ordinary.length} ordinary messages; the patterns alone catch ${pct(crisis.filter((s) => s.sure).length, crisis.length)} with ${pct(ordinary.filter((s) => s.sure).length, ordinary.length)} false alarms.`);
+lines.push('', '| low | recall (patterns ∪ score ≥ low) | false alarms | missed |', '|---:|---:|---:|---:|');
+for (const low of [0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7]) {
+  const caught = crisis.filter((s) => s.sure || s.danger >= low).length;
+  const alarms = ordinary.filter((s) => s.sure || s.danger >= low).length;
+  lines.push(`| ${low} | ${pct(caught, crisis.length)} | ${pct(alarms, ordinary.length)} | ${crisis.length - caught} |`);
+}
+const th = JSON.parse(fs.readFileSync(path.join(dir, 'thresholds.json'), 'utf8')) as { low: number; high: number };
+lines.push('', `At the chosen thresholds (low ${th.low}, high ${th.high}), per category and language:`, '', '| set | messages | caught | in the emergency band |', '|---|---:|---:|---:|');
+const groups = new Map<string, Scored[]>();
+for (const s of crisis) for (const l of s.labels) groups.set(l, [...(groups.get(l) ?? []), s]);
+for (const s of scored) groups.set(`lang ${s.lang}${s.labels.length ? '' : ' ordinary'}`, [...(groups.get(`lang ${s.lang}${s.labels.length ? '' : ' ordinary'}`) ?? []), s]);
+for (const [k, v] of [...groups].sort()) lines.push(`| ${k} | ${v.length} | ${pct(v.filter((s) => s.sure || s.danger >= th.low).length, v.length)} | ${pct(v.filter((s) => s.sure || s.danger >= th.high).length, v.length)} |`);
+const md = lines.join('\n') + '\n';
+fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
+fs.writeFileSync(path.join(root, 'bench', 'results', 'safety-cv.md'), md);
+if (process.argv.includes('--alarms')) for (const s of ordinary.filter((x) => x.sure || x.danger >= th.low)) console.log(`ALARM ${s.lang} ${s.danger.toFixed(2)} ${s.text}`);
+if (process.argv.includes('--misses')) for (const s of crisis.filter((x) => !x.sure && x.danger < th.low)) console.log(`MISS ${s.lang} ${s.labels.join(",")} ${s.danger.toFixed(2)} ${s.text}`);
+console.log(md);
