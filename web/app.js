@@ -13,6 +13,7 @@
   var RTL_LANGUAGES = ['ar'];
   var TURN_ERROR_EVENT = 'boussole.turnError';
   var API = '/v3/directline';
+  var FAILED_TO_CONNECT = 4; // botframework-directlinejs ConnectionStatus.FailedToConnect
 
   var strings = {};
   var state = { language: DEFAULT_LANGUAGE };
@@ -138,6 +139,19 @@
     );
   }
 
+  /**
+   * A reply the server gave from memory while its database was down carries channelData.standbyId;
+   * once stored it comes again under another id with the same standbyId: show it once.
+   */
+  var standbyShown = {};
+  function shownAlready(activity) {
+    var standbyId = activity && activity.channelData && activity.channelData.standbyId;
+    if (typeof standbyId !== 'string') return false;
+    if (standbyShown[standbyId] && standbyShown[standbyId] !== activity.id) return true;
+    standbyShown[standbyId] = activity.id;
+    return false;
+  }
+
   /** The bot writes the conversation language on every reply; follow it. */
   function onIncomingActivity(activity) {
     if (!activity || !activity.from || activity.from.role !== 'bot') return;
@@ -173,7 +187,15 @@
         var store = window.WebChat.createStore({}, function () {
           return function (next) {
             return function (action) {
-              if (action && action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') onIncomingActivity(action.payload && action.payload.activity);
+              if (!action) return next(action);
+              if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
+                var activity = action.payload && action.payload.activity;
+                if (shownAlready(activity)) return undefined;
+                onIncomingActivity(activity);
+              }
+              // The server could not take the message or cannot be reached: the numbers, at once.
+              if (action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED' || action.type === 'DIRECT_LINE/POST_ACTIVITY_IMPEDED') showNotice('sendError');
+              if (action.type === 'DIRECT_LINE/CONNECTION_STATUS_UPDATE' && action.payload && action.payload.connectionStatus === FAILED_TO_CONNECT) showNotice('connectError');
               return next(action);
             };
           };

@@ -34,6 +34,12 @@ import { createHandoff, Outbox, sessionKey } from '../handoff';
 import { createHelpdesk } from '../helpdesk';
 import { HandoffRepository } from '../repositories/handoff-repository';
 import { mongoPorts } from './engine-ports';
+import crypto from 'node:crypto';
+import { StorageWatch } from '../db/storage-watch';
+import { DurableQueue } from '../local/durable-queue';
+import { TurnInboxRepository } from '../repositories/turn-inbox-repository';
+import { TurnKeeper, type KeptItem } from '../channels/directline/turn-keeper';
+import { standbyReplies } from './standby-replies';
 import { renderContextFactory } from './render-context';
 
 export interface RunningBoussole {
@@ -45,6 +51,10 @@ export interface RunningBoussole {
 }
 
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
+/** Each instance says it is alive this often; its unfinished turns are taken over after the lease. */
+const HEARTBEAT_MS = 5_000;
+const HEARTBEAT_LEASE_MS = 15_000;
+const RECOVER_EVERY_MS = 10_000;
 
 export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logger; /** A fixed clock for Helpdesk hours (tests). */ now?: () => Date } = {}): Promise<RunningBoussole> {
   const cfg = loadConfig(opts.env ?? process.env);
@@ -63,7 +73,10 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const storage = new MongoBotStorage(db, retentionMs);
     const directLineRepo = new DirectLineRepository(db, { retentionMs });
     const handoffRepo = new HandoffRepository(db);
-    for (const r of [catalogue, unmet, storage, directLineRepo, handoffRepo]) await r.ensureIndexes();
+    const inbox = new TurnInboxRepository(db, crypto.randomBytes(9).toString('base64url'));
+    for (const r of [catalogue, unmet, storage, directLineRepo, handoffRepo, inbox]) await r.ensureIndexes();
+    await inbox.heartbeat(HEARTBEAT_LEASE_MS);
+    const watch = new StorageWatch({ ping: () => database.ping(), log, timeoutMs: cfg.STORAGE_TIMEOUT_MS });
     if (cfg.CATALOGUE_AUTO_IMPORT && (await catalogue.isEmpty())) {
       const report = await catalogue.importSeed(loadSeed());
       log.info('catalogue.imported', { upserted: report.upserted });
@@ -113,6 +126,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const userState = new UserState(storage);
     // eslint-disable-next-line prefer-const -- the dialog and the bot refer to each other
     let bot: BoussoleBot;
+    const safety = safetyCheck(t, { modelCacheDir: cfg.NLU_MODEL_CACHE ? path.join(cfg.TOOLS_DIR, 'nlu-models') : null });
     const dialog = new BoussoleDialog({
       engine,
       understanding,
@@ -122,7 +136,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       log,
       maxChars: cfg.MAX_MESSAGE_CHARS,
       retentionDays: Math.max(1, Math.round(cfg.CONVERSATION_RETENTION_HOURS / 24)),
-      safety: safetyCheck(t, { modelCacheDir: cfg.NLU_MODEL_CACHE ? path.join(cfg.TOOLS_DIR, 'nlu-models') : null }),
+      safety,
       careJourney: careFacts(loadCareJourneys()),
       handoff: handoff.starter,
       session: handoff.session,
@@ -133,6 +147,31 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     bot = new BoussoleBot(conversationState, userState, dialog, async (ctx: TurnContext) => {
       await handoffRepo.eraseConversation(sessionKey(ctx));
       if (ctx.activity.channelId === 'directline') await directLineRepo.eraseConversation(ctx.activity.conversation.id);
+    });
+
+    const keeper = new TurnKeeper({
+      adapter: dlAdapter,
+      repository: directLineRepo,
+      bot,
+      log,
+      watch,
+      inbox,
+      spool: new DurableQueue<KeptItem>(path.resolve(cfg.DATA_DIR, 'kept')),
+      standbyReplies: standbyReplies({ safety, understanding, t }),
+      soleInstance: Boolean(database.embedded),
+    });
+    dlAdapter.keepRepliesWith(
+      (conversationId, activities) => keeper.keepReplies(conversationId, activities),
+      (op) => keeper.guard(op),
+    );
+    const flushOutbox = () =>
+      outbox
+        .flush((c) => handoffRepo.saveCase(c))
+        .then((n) => n && log.info('handoff.outbox_flushed', { cases: n }))
+        .catch(() => undefined);
+    watch.onBack(() => {
+      void keeper.recover();
+      void flushOutbox();
     });
 
     // In-flight work, so that shutdown finishes turns before closing the database.
@@ -146,17 +185,20 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const app = express();
     app.disable('x-powered-by');
     app.set('trust proxy', false);
+    // Liveness: the process answers (restart it if not). Readiness: the database answers too (send
+    // no new traffic while not; messages that do arrive are kept and answered from memory).
     app.get('/healthz', (_req, res) => {
-      res.json({ status: 'ok' });
+      res.json({ status: 'ok', kept: keeper.hasKept, turnsInFlight: keeper.inFlight });
     });
     app.get('/readyz', async (_req, res) => {
-      const ok = await database.ping();
+      const ok = await watch.check();
+      if (!ok) watch.markDown('readyz');
       res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database_unreachable' });
     });
     app.use(botEndpoint({ cfg, adapter: cloudAdapter, bot, track }));
     app.use(
       '/v3/directline',
-      createDirectLineRouter({ adapter: dlAdapter, repository: directLineRepo, bot, secret: await new SettingsRepository(db).secret('directline'), config: cfg, log }),
+      createDirectLineRouter({ adapter: dlAdapter, repository: directLineRepo, bot, keeper, secret: await new SettingsRepository(db).secret('directline'), config: cfg, log }),
     );
     app.use('/helpdesk', helpdesk.router(handoff, deliver, bassins, (b, lang) => render(lang).bassinName(b as BassinId)));
     app.use(journeysRoutes(graphs, t));
@@ -173,19 +215,23 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const url = `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${port}/`;
 
     const purge = setInterval(() => {
-      void Promise.all([storage.purgeExpired(), directLineRepo.purgeExpired(new Date()), handoffRepo.purgeExpired(), helpdesk.purgeExpired()])
+      void Promise.all([storage.purgeExpired(), directLineRepo.purgeExpired(new Date()), handoffRepo.purgeExpired(), helpdesk.purgeExpired(), inbox.purgeOld()])
         .then(([s, d, h, staff]) => log.info('retention.purged', { botState: s, directLine: d, handoff: h, staffAndAudit: staff }))
         .catch((err: Error) => log.warn('retention.purge_failed', { error: err }));
     }, PURGE_INTERVAL_MS);
     purge.unref();
     // Cases kept locally while the database was unreachable are written as soon as it is back.
-    const flush = setInterval(() => {
-      void outbox
-        .flush((c) => handoffRepo.saveCase(c))
-        .then((n) => n && log.info('handoff.outbox_flushed', { cases: n }))
-        .catch(() => undefined);
-    }, 30_000);
+    const flush = setInterval(() => void flushOutbox(), 30_000);
     flush.unref();
+    const heartbeat = setInterval(() => {
+      void keeper.guard(() => inbox.heartbeat(HEARTBEAT_LEASE_MS)).catch(() => undefined);
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
+    // Turns left by a crash (this server's last run, or another instance) and messages kept locally.
+    const recover = setInterval(() => void keeper.recover(), RECOVER_EVERY_MS);
+    recover.unref();
+    void keeper.recover();
+    void flushOutbox();
 
     log.info('boussole.started', { url, ms: Date.now() - started, database: database.embedded ? 'embedded-ferretdb' : 'external', botAuth: cfg.botAuth });
     let closing: Promise<void> | undefined;
@@ -198,6 +244,8 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
         closing ??= (async () => {
           clearInterval(purge);
           clearInterval(flush);
+          clearInterval(heartbeat);
+          clearInterval(recover);
           helpdesk.closeStreams();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
@@ -206,6 +254,9 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
           await Promise.allSettled([...inflight]);
           await dlAdapter.drain();
           server.closeAllConnections();
+          watch.stop();
+          // A clean stop: another instance may take over anything left at once.
+          if (watch.up) await inbox.retire().catch(() => undefined);
           await database.close();
           log.info('boussole.stopped', {});
         })();

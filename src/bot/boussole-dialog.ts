@@ -140,6 +140,12 @@ function normalizeTitle(s: string): string {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
+/** What a new request keeps of an ended journey: the language, who is asking, and where they live. */
+const PERSON_FACTS = new Set(['language', 'audience', 'commune', 'district']);
+function personFacts(facts: Facts): Facts {
+  return Object.fromEntries(Object.entries(facts).filter(([k]) => PERSON_FACTS.has(k)));
+}
+
 function channelLanguage(activity: Partial<Activity>): Lang | undefined {
   const l = (activity.locale ?? '').slice(0, 2).toLowerCase();
   return isLang(l) ? l : undefined;
@@ -251,11 +257,22 @@ export class BoussoleDialog extends Dialog {
     const intercepted = this.deps.session ? await this.deps.session.intercept(ctx, text, this.view(mem), { alarm: safety ? safety.level : undefined }) : undefined;
     if (intercepted) return [...first, ...intercepted];
     if (safety?.stop) return safety.replies;
-    if (!safety && mem.care) {
-      const cared = await this.afterTheNumbers(ctx, mem, text);
-      if (cared) return cared;
-    }
-    return [...first, ...(await this.handleAfterSafety(ctx, mem, text, welcomedNow, !!safety))];
+    let rest = !safety && mem.care ? await this.afterTheNumbers(ctx, mem, text) : undefined;
+    rest ??= await this.handleAfterSafety(ctx, mem, text, welcomedNow, !!safety);
+    // Every message gets an answer (only a live bridge, above, is silent on purpose).
+    if (!first.length && !rest.length) rest = await this.nothingSaid(ctx, mem);
+    return [...first, ...rest];
+  }
+
+  /**
+   * The answer when a path found nothing to say — a gap in the dialog, logged so that it is
+   * fixed: the question waited on, or the closing words (start again, or talk to a person).
+   */
+  private async nothingSaid(ctx: TurnContext, mem: Memory): Promise<Reply[]> {
+    this.deps.log.warn('dialog.no_reply', { journey: mem.engine?.journey, node: mem.engine?.node ?? null });
+    const lang = this.lang(mem);
+    const again = mem.engine?.node ? await this.replies(ctx, mem, await this.deps.engine.resume(mem.engine, lang)) : [];
+    return again.length ? again : [message(this.deps.t(lang, 'common.end'), lang)];
   }
 
   /**
@@ -287,8 +304,7 @@ export class BoussoleDialog extends Dialog {
     }
     if (care.offered && same('safety:care.back')) {
       mem.care = undefined;
-      const again = mem.engine ? await this.deps.engine.resume(mem.engine, lang) : await this.deps.engine.start('main', mem.lang && mem.languageChosen ? { language: mem.lang } : {}, lang);
-      return this.replies(ctx, mem, again);
+      return this.replies(ctx, mem, await this.goOn(mem, lang));
     }
     if (!care.offered && u.globalIntent(text, lang) === 'continue') return [this.careOffer(mem)];
     mem.care = undefined;
@@ -345,7 +361,9 @@ export class BoussoleDialog extends Dialog {
     // overrides a theme already known (a journey's answers are not a new subject).
     // Unsure between a few themes: the theme question offers just those ("is it rather…?").
     let themeChoices: string[] | undefined;
-    if (found.theme === undefined && mem.engine?.facts.theme === undefined) {
+    // A journey that has ended (its services shown) waits on nothing: the message may start another subject.
+    const ended = mem.engine?.node === null ? mem.engine : undefined;
+    if (found.theme === undefined && (ended || mem.engine?.facts.theme === undefined)) {
       const th = u.theme(text, lng);
       if (th && isConfidentTheme(th)) found.theme = th.theme;
       else if (th?.candidates) themeChoices = th.candidates;
@@ -360,12 +378,20 @@ export class BoussoleDialog extends Dialog {
     if (describedSituation && found.audience === undefined && !mem.engine?.facts.audience) found.audience = 'resident';
 
     let state = mem.engine;
+    let known: Facts = mem.lang && (detected || mem.languageChosen) ? { language: mem.lang } : {};
+    if (ended) {
+      const after = await this.afterTheEnd(ctx, mem, ended, text, found, presumed, themeChoices !== undefined || Boolean(ambiguous.commune?.length));
+      if (after) return after;
+      // A new request: it starts again, knowing who asks, in which language, and where they live.
+      state = null;
+      known = personFacts(ended.facts);
+    }
     if (!state) {
-      const known: Facts = mem.lang && (detected || mem.languageChosen) ? { language: mem.lang } : {};
       const candidates = ambiguous.commune?.length ? { fact: 'commune', values: ambiguous.commune } : themeChoices ? { fact: 'theme', values: themeChoices } : undefined;
       const first = { ...known, ...found };
       const started = await this.deps.engine.start('main', { ...first, ...fillGaps(first, presumed) }, lng, candidates);
-      if (Object.keys(found).length || !started.state.node) return this.replies(ctx, mem, started);
+      // After an ended journey the text answers no question: the person has not seen the next one yet.
+      if (Object.keys(found).length || !started.state.node || ended) return this.replies(ctx, mem, started);
       state = started.state;
     }
     const awaited = this.deps.engine.awaitedFact(state);
@@ -391,6 +417,41 @@ export class BoussoleDialog extends Dialog {
     // The welcome has just greeted: no second "Bonjour !".
     const said = learned ? 'common.noted' : welcomedNow ? undefined : greeting === 'hello' ? 'common.hello_back' : 'common.thanks_back';
     return said ? [message(this.deps.t(this.lang(mem), said), this.lang(mem)), ...again] : again;
+  }
+
+  /**
+   * A message after the end of a journey. More about the same situation ("j'ai 34 ans", another
+   * commune, another housing situation) walks the journey again with it; thanks and "ok" are
+   * answered with the closing words, a greeting in kind with the theme question (`saysMore`: the
+   * text may name themes or communes, to be asked about). `undefined`: a
+   * new request (another subject, the same subject said again, or nothing understood), which
+   * starts again from the theme question, keeping the person's facts (handleAfterSafety).
+   */
+  private async afterTheEnd(ctx: TurnContext, mem: Memory, ended: EngineState, text: string, found: Facts, presumed: Facts, saysMore: boolean): Promise<Reply[] | undefined> {
+    const lang = this.lang(mem);
+    const t = this.deps.t;
+    const sameSubject = found.theme === undefined || found.theme === ended.facts.theme;
+    const news = Object.keys(found).some((k) => !['language', 'audience', 'theme'].includes(k) && ended.facts[k] !== found[k]);
+    if (sameSubject && news) {
+      const told: Facts = { ...ended.facts, ...found };
+      const again = await this.replies(ctx, mem, await this.deps.engine.start('main', { ...told, ...fillGaps(told, presumed) }, lang));
+      return [message(t(lang, 'common.noted'), lang), ...again];
+    }
+    if (news || saysMore || found.theme !== undefined) return undefined;
+    const u = this.deps.understanding;
+    const greeting = u.greeting(text);
+    if (greeting === 'thanks') return [message(t(lang, 'common.thanks_back'), lang), message(t(lang, 'common.end'), lang)];
+    if (greeting === 'hello') return [message(t(lang, 'common.hello_back'), lang), ...(await this.replies(ctx, mem, await this.goOn(mem, lang)))];
+    // "ok", "oui", "non": an acknowledgement of the results; the closing words say what comes next.
+    if (u.parseAnswer(text, 'acknowledgement', { kind: 'yesno' }, lang).ok) return [message(t(lang, 'common.end'), lang)];
+    return undefined;
+  }
+
+  /** Where the person was: the question waited on, or (none yet, or the journey has ended) the theme question, keeping the person's facts. */
+  private goOn(mem: Memory, lang: Lang): Promise<StepResult> {
+    if (mem.engine?.node) return this.deps.engine.resume(mem.engine, lang);
+    const known: Facts = mem.engine ? personFacts(mem.engine.facts) : mem.lang && mem.languageChosen ? { language: mem.lang } : {};
+    return this.deps.engine.start('main', known, lang);
   }
 
   /** Applies an engine step: language sync, rendering, "more" memory, misunderstanding count. */
@@ -438,10 +499,8 @@ export class BoussoleDialog extends Dialog {
     const lang = this.lang(mem);
     const engine = this.deps.engine;
     switch (intent) {
-      case 'continue': {
-        const again = mem.engine ? await engine.resume(mem.engine, lang) : await engine.start('main', mem.lang && mem.languageChosen ? { language: mem.lang } : {}, lang);
-        return this.replies(ctx, mem, again);
-      }
+      case 'continue':
+        return this.replies(ctx, mem, await this.goOn(mem, lang));
       case 'help': {
         const again = mem.engine ? await engine.resume(mem.engine, lang) : undefined;
         return [message(t(lang, 'global.help'), lang), ...(again ? await this.replies(ctx, mem, again) : [])];

@@ -24,6 +24,10 @@ export const VARIABLES = {
   DIRECTLINE_TOKEN_TTL_SECONDS: { schema: int(60, 86400), default: '1800', doc: 'Lifetime of a web chat Direct Line token.' },
   CONVERSATION_RETENTION_HOURS: { schema: int(1, 24 * 365), default: '168', doc: 'Conversation state and web chat activities are erased this long after the last message.' },
   MAX_MESSAGE_CHARS: { schema: int(50, 10000), default: '1000', doc: 'Longest message text accepted from a person.' },
+  RATE_LIMIT_MESSAGES_PER_MINUTE: { schema: int(0, 100000), default: '60', doc: 'Messages one conversation may send per minute (web chat posts, /api/messages activities), in bursts of up to half of it; more get 429 with Retry-After. Counted per server instance. 0: no limit.' },
+  RATE_LIMIT_POLLS_PER_MINUTE: { schema: int(0, 100000), default: '1200', doc: 'Reads (polls) one web chat conversation may make per minute, apart from its messages (Web Chat polls about once a second). 0: no limit.' },
+  RATE_LIMIT_ADDRESS_MESSAGES_PER_MINUTE: { schema: int(0, 1000000), default: '600', doc: 'Requests other than polls from one client address (IPv6: one /64) per minute, all its conversations together. Behind a reverse proxy every client has the proxy\'s address, and on /api/messages it is the Bot Framework service\'s: raise it there. 0: no limit.' },
+  RATE_LIMIT_ADDRESS_POLLS_PER_MINUTE: { schema: int(0, 1000000), default: '6000', doc: 'Web chat polls from one client address per minute, all its conversations together. 0: no limit.' },
   LOG_LEVEL: { schema: z.enum(['debug', 'info', 'warn', 'error']), default: 'info', doc: 'Log level. Logs never contain message text.' },
   CASE_RETENTION_DAYS: { schema: int(1, 3650), default: '180', doc: 'Helpdesk cases (and their consented transcripts) are erased this long after their last update.' },
   HELPDESK_SESSION_HOURS: { schema: int(1, 24), default: '8', doc: 'Lifetime of a Helpdesk staff sign-in session.' },
@@ -32,6 +36,7 @@ export const VARIABLES = {
   SIGNIN_LOCK_MINUTES: { schema: int(1, 1440), default: '15', doc: 'How long a Helpdesk account stays locked after too many failed sign-ins.' },
   COOKIE_SECURE: { schema: bool, default: 'false', doc: 'Mark Helpdesk session cookies Secure (set true behind HTTPS).' },
   CATALOGUE_AUTO_IMPORT: { schema: bool, default: 'true', doc: 'Import `data/` into an empty catalogue at start-up.' },
+  STORAGE_TIMEOUT_MS: { schema: int(200, 60000), default: '3000', doc: 'A database operation slower than this counts as the database being down: web-chat messages are then kept on local disk (DATA_DIR/kept) and answered from memory with the safety net, and replayed when it is back.' },
   NLU_MODEL_CACHE: { schema: bool, default: 'true', doc: 'Keep the trained classifier in TOOLS_DIR/nlu-models, so that the next start loads it instead of training it again (about 15 s).' },
 } as const;
 

@@ -16,7 +16,7 @@ export interface Database {
 }
 
 export async function connectMongo(uri: string, dbName: string): Promise<{ client: MongoClient; db: Db }> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000, retryWrites: false });
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000, socketTimeoutMS: 30_000, retryWrites: false });
   await client.connect();
   return { client, db: client.db(dbName) };
 }

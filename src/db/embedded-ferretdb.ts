@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../logging/logger';
+import { privateDirs, sqliteUrl } from './data-at-rest';
 
 export const FERRETDB_VERSION = 'v1.24.2';
 const MODULE = 'github.com/FerretDB/FerretDB';
@@ -110,57 +111,258 @@ function canConnect(port: number): Promise<boolean> {
 export interface EmbeddedFerretDb {
   uri: string;
   port: number;
+  /** The FerretDB process now (it changes when it is restarted). */
   pid: number | undefined;
+  /** How many times it was restarted after dying. */
+  restarts: number;
+  /** True while a FerretDB process is running and accepting connections. */
+  running: boolean;
   stop(): Promise<void>;
 }
 
-/** Starts FerretDB on a free loopback port with its SQLite files under dataDir. */
+/**
+ * Runs FerretDB so that it dies with us: the shell prints FerretDB's pid, then watches its own
+ * standard input (a pipe from this process) and stops FerretDB when the pipe closes, which the
+ * kernel does when this process dies, even by SIGKILL. SIGTERM to the shell stops FerretDB too.
+ */
+const DIES_WITH_PARENT = [
+  'umask 077', // the SQLite files FerretDB creates are the server user's only (see data-at-rest.ts)
+  'exec 3<&0',
+  '"$@" </dev/null &',
+  'child=$!',
+  'echo "$child"',
+  '{ while read -r _ <&3; do :; done; kill -TERM "$child" 2>/dev/null; } &',
+  'watcher=$!',
+  "trap 'kill -TERM \"$child\" 2>/dev/null' TERM INT",
+  'while :; do wait "$child"; status=$?; kill -0 "$child" 2>/dev/null || break; done',
+  'kill "$watcher" 2>/dev/null',
+  'exit "$status"',
+].join('\n');
+
+const RESTART_BACKOFF_MS = [500, 1000, 2000, 5000, 10000, 30000];
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isFerretDb(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('ferretdb');
+  } catch {
+    return false;
+  }
+}
+
+async function waitGone(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (alive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+interface LockInfo {
+  owner: number;
+  ferretdb?: number;
+}
+
+/**
+ * One FerretDB on one set of SQLite files: a lock file in the data dir names the Boussole process
+ * that owns them and its FerretDB. A lock left by a dead owner is taken over, and its FerretDB,
+ * if still running (orphaned by a crash), is stopped first.
+ */
+class DataDirLock {
+  private readonly file: string;
+
+  constructor(dir: string) {
+    this.file = path.join(dir, 'ferretdb.lock');
+  }
+
+  async acquire(): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        fs.writeFileSync(this.file, JSON.stringify({ owner: process.pid } satisfies LockInfo), { flag: 'wx', mode: 0o600 });
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      const held = this.read();
+      if (held && held.owner !== process.pid && alive(held.owner)) {
+        throw new EmbeddedDbError(`Another Boussole (pid ${held.owner}) is using the database in ${path.dirname(this.file)}. Stop it, or give this one another DATA_DIR.`);
+      }
+      if (held?.ferretdb && alive(held.ferretdb) && isFerretDb(held.ferretdb)) {
+        process.kill(held.ferretdb, 'SIGTERM');
+        if (!(await waitGone(held.ferretdb, 10000))) process.kill(held.ferretdb, 'SIGKILL');
+        await waitGone(held.ferretdb, 5000);
+      }
+      fs.rmSync(this.file, { force: true });
+    }
+    throw new EmbeddedDbError(`Could not take the database lock ${this.file}.`);
+  }
+
+  /** Records the running FerretDB, so that a later start can stop it if we crash. */
+  record(ferretdb: number | undefined): void {
+    fs.writeFileSync(this.file, JSON.stringify({ owner: process.pid, ferretdb } satisfies LockInfo), { mode: 0o600 });
+  }
+
+  release(): void {
+    if (this.read()?.owner === process.pid) fs.rmSync(this.file, { force: true });
+  }
+
+  private read(): LockInfo | undefined {
+    try {
+      const v = JSON.parse(fs.readFileSync(this.file, 'utf8')) as LockInfo;
+      return Number.isInteger(v.owner) ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+interface RunningChild {
+  child: ChildProcess;
+  ferretPid: Promise<number | undefined>;
+  exited: Promise<void>;
+  hasExited: () => boolean;
+  stderrTail: () => string;
+}
+
+function spawnGuarded(bin: string, args: string[]): RunningChild {
+  const child = spawn('/bin/sh', ['-c', DIES_WITH_PARENT, 'ferretdb-guard', bin, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let tail = '';
+  child.stderr?.on('data', (b: Buffer) => {
+    tail = (tail + b.toString('utf8')).slice(-2000);
+  });
+  const ferretPid = new Promise<number | undefined>((resolve) => {
+    let out = '';
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString('utf8');
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) resolve(/^\d+$/.test(line) ? Number(line) : undefined);
+    });
+    child.once('exit', () => resolve(undefined));
+  });
+  let exited = false;
+  const exitedP = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  return { child, ferretPid, exited: exitedP, hasExited: () => exited, stderrTail: () => tail };
+}
+
+/**
+ * Starts FerretDB on a loopback port with its SQLite files under dataDir, and keeps it running:
+ * when it dies it is started again on the same port (the driver reconnects by itself), after a
+ * growing pause. Never two on the same files (DataDirLock); it stops when this process dies.
+ */
 export async function startFerretDb(opts: { bin: string; dataDir: string; log: Logger; port?: number }): Promise<EmbeddedFerretDb> {
   const dataDir = path.resolve(opts.dataDir, 'ferretdb');
   const stateDir = path.resolve(opts.dataDir, 'ferretdb-state');
-  fs.mkdirSync(dataDir, { recursive: true });
-  fs.mkdirSync(stateDir, { recursive: true });
+  privateDirs(path.resolve(opts.dataDir), dataDir, stateDir);
+  const lock = new DataDirLock(path.resolve(opts.dataDir));
+  await lock.acquire();
   const port = opts.port ?? (await freePort());
   const args = [
     '--handler=sqlite',
-    `--sqlite-url=file:${dataDir}/`,
+    `--sqlite-url=${sqliteUrl(dataDir)}`,
     `--listen-addr=127.0.0.1:${port}`,
     '--telemetry=disable',
     '--debug-addr=-',
     `--state-dir=${stateDir}`,
     '--log-level=warn',
   ];
-  const child: ChildProcess = spawn(opts.bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderrTail = '';
-  child.stderr?.on('data', (b: Buffer) => {
-    stderrTail = (stderrTail + b.toString('utf8')).slice(-2000);
-  });
-  let exited = false;
-  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    resolve();
-  }));
 
-  const deadline = Date.now() + 30000;
-  while (!(await canConnect(port))) {
-    if (exited) throw new EmbeddedDbError(`FerretDB exited at start: ${stderrTail.trim().slice(-800)}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new EmbeddedDbError('FerretDB did not accept connections within 30 s.');
+  let current: RunningChild | undefined;
+  let stopping = false;
+  let restarts = 0;
+  let failuresInARow = 0;
+  let ready = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let ferretPid: number | undefined;
+
+  const launch = async (): Promise<void> => {
+    const run = spawnGuarded(opts.bin, args);
+    current = run;
+    ferretPid = await run.ferretPid;
+    lock.record(ferretPid);
+    const deadline = Date.now() + 30000;
+    while (!(await canConnect(port))) {
+      if (run.hasExited()) throw new EmbeddedDbError(`FerretDB exited at start: ${run.stderrTail().trim().slice(-800)}`);
+      if (Date.now() > deadline) {
+        run.child.kill('SIGTERM');
+        throw new EmbeddedDbError('FerretDB did not accept connections within 30 s.');
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    await new Promise((r) => setTimeout(r, 100));
+    ready = true;
+    opts.log.info('ferretdb.started', { port, pid: ferretPid });
+    void run.exited.then(() => {
+      ready = false;
+      if (stopping || current !== run) return;
+      const wait = RESTART_BACKOFF_MS[Math.min(failuresInARow, RESTART_BACKOFF_MS.length - 1)];
+      opts.log.error('ferretdb.died', { port, restartInMs: wait });
+      restartTimer = setTimeout(() => void relaunch(), wait);
+    });
+  };
+
+  const relaunch = async (): Promise<void> => {
+    if (stopping) return;
+    try {
+      await launch();
+      restarts++;
+      failuresInARow = 0;
+      opts.log.warn('ferretdb.restarted', { port, restarts });
+    } catch (err) {
+      failuresInARow++;
+      const wait = RESTART_BACKOFF_MS[Math.min(failuresInARow, RESTART_BACKOFF_MS.length - 1)];
+      opts.log.error('ferretdb.restart_failed', { port, errorName: err instanceof Error ? err.name : typeof err, restartInMs: wait });
+      if (!stopping) restartTimer = setTimeout(() => void relaunch(), wait);
+    }
+  };
+
+  try {
+    await launch();
+  } catch (err) {
+    lock.release();
+    throw err;
   }
-  opts.log.info('ferretdb.started', { port, pid: child.pid });
+
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
     port,
-    pid: child.pid,
+    get pid() {
+      return ready ? ferretPid : undefined;
+    },
+    get restarts() {
+      return restarts;
+    },
+    get running() {
+      return ready;
+    },
     async stop() {
-      if (exited) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exitPromise;
-      clearTimeout(timer);
+      stopping = true;
+      clearTimeout(restartTimer);
+      const run = current;
+      if (run && !run.hasExited()) {
+        const pid = await run.ferretPid;
+        run.child.kill('SIGTERM');
+        const timer = setTimeout(() => {
+          run.child.kill('SIGKILL');
+          if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+        }, 5000);
+        await run.exited;
+        clearTimeout(timer);
+        if (pid) await waitGone(pid, 5000);
+      }
+      lock.release();
       opts.log.info('ferretdb.stopped', { port });
     },
   };

@@ -10,13 +10,14 @@
  */
 import crypto from 'node:crypto';
 import { TurnContext } from 'botbuilder-core';
+import { z } from 'zod';
 import type { BassinId, Helpdesk, Lang } from '../catalogue/schema';
 import type { ConversationView, HandoffRequest, HandoffSession, HandoffStarter } from '../bot/boussole-dialog';
 import type { Reply } from '../bot/render/render-outputs';
 import { formatHours } from '../bot/render/service-card';
 import type { Translate } from '../i18n/i18n';
 import type { Logger } from '../logging/logger';
-import type { CaseMessage, CaseRecord, HandoffRepository, SessionRecord } from '../repositories/handoff-repository';
+import { HOST_STATES, type CaseMessage, type CaseRecord, type HandoffRepository, type SessionRecord } from '../repositories/handoff-repository';
 import { parseContact } from './contact';
 import { nextOpening } from './hours';
 import type { Outbox } from './outbox';
@@ -60,6 +61,14 @@ export interface HandoffFlow {
 }
 
 export const FEEDBACK = ['useful', 'partly', 'not_useful'] as const;
+
+/**
+ * Channels where event activities come from the person's own page (our web chat, Azure's Direct
+ * Line and Web Chat): a `handoff.status` there is never a host's report, so it is not heeded.
+ */
+const PERSON_CHANNELS = new Set(['directline', 'webchat']);
+/** A host's `handoff.status` (Bot Framework handoff protocol), naming the case we announced. */
+const hostStatus = z.object({ caseId: z.string().uuid(), state: z.enum(HOST_STATES) });
 
 const TIMES = ['morning', 'afternoon', 'any'] as const;
 type TimeOfDay = (typeof TIMES)[number];
@@ -308,8 +317,14 @@ export function createHandoff(d: HandoffDeps): HandoffFlow {
     async onEvent(ctx) {
       const a = ctx.activity;
       if (a.name !== 'handoff.status') return undefined;
-      const v = (a.value ?? {}) as { caseId?: unknown; state?: unknown };
-      if (typeof v.caseId === 'string' && typeof v.state === 'string' && /^[a-z_]{1,30}$/.test(v.state)) await d.repo.updateStatus(v.caseId, v.state, 'channel');
+      // On a web chat the sender of an event is the person's own page: only a host may report.
+      if (PERSON_CHANNELS.has(a.channelId)) {
+        d.log.info('handoff.status_ignored', { channel: a.channelId, reason: 'person_channel' });
+        return undefined;
+      }
+      const v = hostStatus.safeParse(a.value);
+      const recorded = v.success && (await d.repo.recordHostState(v.data.caseId, sessionKey(ctx), v.data.state, now()));
+      if (!recorded) d.log.info('handoff.status_ignored', { channel: a.channelId, reason: v.success ? 'not_this_conversation_or_full' : 'invalid' });
       return undefined;
     },
   };

@@ -16,6 +16,7 @@ import type { AuditRepository } from '../repositories/audit-repository';
 import { OUTCOMES, type CaseRecord, type HandoffRepository } from '../repositories/handoff-repository';
 import { ROLES, type StaffRepository } from '../repositories/staff-repository';
 import { sendError } from '../server/errors';
+import { rejectDeepJson } from '../server/json-depth';
 import { type ActionResult, type CaseActions } from './case-actions';
 import type { HelpdeskEvent, HelpdeskEvents, Presence } from './live-events';
 import { hashPassword, passwordProblem, MAX_PASSWORD_LENGTH } from './passwords';
@@ -64,7 +65,8 @@ function staticFile(file: string, type: string) {
 export function consoleRoutes(d: ConsoleDeps): Router {
   const web = path.join(defaultWebDir(), 'helpdesk');
   const localesDir = defaultLocalesDir();
-  const strings = Object.fromEntries(LANGUAGES.map((l) => [l, fs.readFileSync(path.join(localesDir, l, 'console.json'))]));
+  // A Map: a name such as "constructor" or "__proto__" is no language (a plain object would answer it).
+  const strings = new Map(LANGUAGES.map((l) => [l as string, fs.readFileSync(path.join(localesDir, l, 'console.json'))]));
   // Per address: a whole office may share one address, so this is a brake on scripts; the per-account lock-out is the wall.
   const limiter = attemptLimiter(30, 60_000);
   const streams = d.streams ?? new Set<Response>();
@@ -75,7 +77,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
   router.get('/console.css', staticFile(path.join(web, 'console.css'), 'text/css; charset=utf-8'));
   router.get('/strings/:lang', (req, res) => {
     const lang = String(req.params.lang).replace(/\.json$/, '');
-    const body = strings[lang];
+    const body = strings.get(lang);
     if (!body) return sendError(res, 404, 'not_found', 'No such language.');
     res.set(SECURITY_HEADERS).set({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' }).send(body);
   });
@@ -86,14 +88,15 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     next();
   });
   api.use(sameOrigin);
-  api.use(express.json({ limit: '16kb', strict: true }));
+  api.use(express.json({ limit: '16kb', strict: true }), rejectDeepJson());
 
   api.post('/session', async (req, res) => {
     if (!limiter(req.ip ?? 'unknown')) return sendError(res, 429, 'too_many_attempts', 'Too many attempts. Wait a minute.');
     const body = signInBody.safeParse(req.body);
     if (!body.success) return sendError(res, 400, 'invalid_body', 'E-mail and password are required.');
     const r = await d.auth.signIn(body.data.email, body.data.password);
-    if (!r.ok) return sendError(res, r.code === 'locked' ? 423 : 401, r.code, r.code === 'locked' ? 'Too many failed attempts: this account is locked for a while.' : 'Wrong e-mail or password.');
+    // One answer for every refusal (a locked account too): it must not tell which e-mails exist.
+    if (!r.ok) return sendError(res, 401, r.code, 'Wrong e-mail or password.');
     d.auth.setCookie(res, r.signed.token);
     const a = r.signed.account;
     res.json({ name: a.name, email: a.email, role: a.role, bassins: a.bassins, csrf: r.signed.session.csrf });

@@ -3,6 +3,8 @@
  * scripts cannot read (HttpOnly, SameSite=Strict, Secure behind HTTPS, Path=/helpdesk), a CSRF
  * token for every change, an Origin check, lock-out after repeated failures, and a per-address
  * limit on attempts. Every sign-in, failure and lock is written to the audit log.
+ * A refusal says nothing of why: unknown e-mail, wrong password and locked account get the same
+ * answer after the same work (one scrypt), so the sign-in form does not tell which e-mails exist.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import crypto from 'node:crypto';
@@ -58,7 +60,9 @@ export function attemptLimiter(max: number, windowMs: number): (key: string) => 
   };
 }
 
-export type SignInResult = { ok: true; signed: Signed } | { ok: false; code: 'invalid_credentials' | 'locked' };
+export type SignInResult = { ok: true; signed: Signed } | { ok: false; code: 'invalid_credentials' };
+
+const REFUSED: SignInResult = { ok: false, code: 'invalid_credentials' };
 
 export class StaffAuth {
   constructor(private readonly o: AuthOptions) {}
@@ -67,24 +71,32 @@ export class StaffAuth {
     return this.o.now ? this.o.now() : new Date();
   }
 
+  private locked(account: StaffAccount): boolean {
+    return Boolean(account.lockedUntil && account.lockedUntil > this.now());
+  }
+
+  /** A refusal costs a scrypt like a real check, so that its timing says nothing either. */
+  private async refuse(password: string, actor: string, action: string): Promise<SignInResult> {
+    await verifyPassword(password, await decoyHash());
+    await this.o.audit.record({ actor, action });
+    return REFUSED;
+  }
+
   async signIn(email: string, password: string): Promise<SignInResult> {
     const account = await this.o.staff.byEmail(email);
-    if (!account || account.disabled) {
-      await verifyPassword(password, await decoyHash()); // same time as a real check
-      await this.o.audit.record({ actor: 'unknown', action: 'signin_failed' });
-      return { ok: false, code: 'invalid_credentials' };
-    }
-    if (account.lockedUntil && account.lockedUntil > this.now()) {
-      await this.o.audit.record({ actor: account._id, action: 'signin_refused_locked' });
-      return { ok: false, code: 'locked' };
-    }
+    if (!account || account.disabled) return this.refuse(password, 'unknown', 'signin_failed');
+    if (this.locked(account)) return this.refuse(password, account._id, 'signin_refused_locked');
+    // The right to check a password is claimed first: a burst gets no more checks than the limit.
+    const attempt = await this.o.staff.claimAttempt(account, this.o.maxFailures, this.now());
+    if (!attempt) return this.refuse(password, account._id, 'signin_refused_locked');
     if (!(await verifyPassword(password, account.passwordHash))) {
-      const { locked } = await this.o.staff.failedSignIn(account._id, this.o.maxFailures, this.o.lockMinutes * 60000, this.now());
-      await this.o.audit.record({ actor: account._id, action: locked ? 'account_locked' : 'signin_failed' });
-      return { ok: false, code: locked ? 'locked' : 'invalid_credentials' };
+      const last = attempt >= this.o.maxFailures;
+      if (last) await this.o.staff.lock(account._id, new Date(this.now().getTime() + this.o.lockMinutes * 60000), this.now());
+      await this.o.audit.record({ actor: account._id, action: last ? 'account_locked' : 'signin_failed' });
+      return REFUSED;
     }
-    await this.o.staff.signedIn(account._id, this.now());
-    const { token, session } = await this.o.staff.openSession(account._id, this.o.sessionHours, this.now());
+    await this.o.staff.signedIn(account._id);
+    const { token, session } = await this.o.staff.openSession(account, this.o.sessionHours, this.now());
     await this.o.audit.record({ actor: account._id, action: 'signed_in' });
     return { ok: true, signed: { account, session, token } };
   }
@@ -113,7 +125,8 @@ export class StaffAuth {
       const token = readCookie(req, COOKIE);
       const session = token ? await this.o.staff.session(token, this.now()) : null;
       const account = session ? await this.o.staff.byId(session.accountId) : null;
-      if (!token || !session || !account || account.disabled) return sendError(res, 401, 'not_signed_in', 'Sign in first.');
+      // A lock or a new password ends the sessions opened before it (a new stamp).
+      if (!token || !session || !account || account.disabled || this.locked(account) || session.stamp !== account.sessionStamp) return sendError(res, 401, 'not_signed_in', 'Sign in first.');
       req.staff = { account, session, token };
       next();
     };

@@ -20,7 +20,8 @@ function clean(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) {
     if (FORBIDDEN_KEYS.has(k)) continue;
-    out[k] = v instanceof Error ? { name: v.name, message: v.message } : v;
+    // An error's message may quote what a person typed (a failed parse, a bot error): name and code only.
+    out[k] = v instanceof Error ? { name: v.name, code: (v as { code?: unknown }).code } : v;
   }
   return out;
 }

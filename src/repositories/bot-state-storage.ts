@@ -29,11 +29,14 @@ export class MongoBotStorage implements Storage {
     await ensureExpiryIndex(this.col);
   }
 
+  /** One lookup per key: FerretDB pushes only an exact `_id` filter down (`$in` would read every conversation's state). */
   async read(keys: string[]): Promise<StoreItems> {
-    if (!keys.length) return {};
-    const docs = await this.col.find({ _id: { $in: keys.map(String) }, expiresAt: { $gt: new Date() } }).toArray();
+    const now = new Date();
     const out: StoreItems = {};
-    for (const d of docs) out[d._id] = { ...(JSON.parse(d.data) as object), eTag: d.eTag };
+    for (const key of new Set(keys.map(String))) {
+      const d = await this.col.findOne({ _id: key });
+      if (d && d.expiresAt > now) out[d._id] = { ...(JSON.parse(d.data) as object), eTag: d.eTag };
+    }
     return out;
   }
 

@@ -12,9 +12,17 @@
  * "Forget my data" erases the activities but keeps the (content-free) conversation record and its
  * sequence floor, so the bot's confirmation is still delivered above the client's watermark.
  *
- * Expiry: every write moves `expiresAt` of the whole conversation to now + retention. A TTL index is
- * created where the server supports it (MongoDB); FerretDB v1 refuses `expireAfterSeconds`
- * ("not implemented yet"), so `purgeExpired()` must also run on a timer.
+ * Cost: FerretDB v1 on SQLite pushes a filter down only when it is exactly `{ _id: <string> }`; any
+ * other filter reads and decodes the whole collection. So appending and polling address documents by
+ * `_id` only (the conversation record, and `<conversationId>|<seq>`), and an append writes its own
+ * activities and the conversation record, nothing else: its cost does not grow with the conversation.
+ * The record's `lastSeq` is a hint (a number known to be in use); the unique `_id` stays the arbiter.
+ *
+ * Expiry: only the conversation record carries `expiresAt`, moved to now + retention by every append;
+ * activities expire with their conversation: `purgeExpired()` deletes the expired conversations, then
+ * every activity whose conversation is gone. A TTL index on conversations is created where the server
+ * supports it (MongoDB); FerretDB v1 refuses `expireAfterSeconds` ("not implemented yet"), and the
+ * activities need the purge anyway, so `purgeExpired()` runs on a timer.
  */
 import { ensureExpiryIndex } from './expiry';
 import type { Collection, Db } from 'mongodb';
@@ -34,7 +42,7 @@ export interface StoredActivity {
 }
 
 export interface IndexReport {
-  /** True when the database enforces expiry itself (TTL index); false: rely on purgeExpired(). */
+  /** True when the database erases expired conversations itself (TTL index); their activities always need purgeExpired(). */
   ttl: boolean;
 }
 
@@ -71,6 +79,8 @@ interface ConversationDoc {
   expiresAt: Date;
   /** Highest sequence number erased: numbering continues above it. */
   seqFloor?: number;
+  /** A sequence number in use (the last this record was told of): the next append starts above it. */
+  lastSeq?: number;
 }
 
 interface ActivityDoc {
@@ -79,7 +89,6 @@ interface ActivityDoc {
   seq: number;
   json: string;
   storedAt: Date;
-  expiresAt: Date;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -95,6 +104,15 @@ function toConversation(doc: ConversationDoc): DirectLineConversation {
   const c: DirectLineConversation = { id: doc._id, userId: doc.userId, createdAt: doc.createdAt, expiresAt: doc.expiresAt };
   if (doc.locale) c.locale = doc.locale;
   return c;
+}
+
+/** A damaged record is skipped (null) rather than breaking the whole poll. */
+function parseActivity(seq: number, json: string): StoredActivity | null {
+  try {
+    return { seq, activity: JSON.parse(json) as Record<string, unknown> };
+  } catch {
+    return null;
+  }
 }
 
 export class DirectLineRepository implements DirectLineStore {
@@ -114,9 +132,7 @@ export class DirectLineRepository implements DirectLineStore {
 
   async ensureIndexes(): Promise<IndexReport> {
     await this.activities.createIndex({ conversationId: 1, seq: 1 }, { name: 'conversation_seq' });
-    let ttl = true;
-    for (const col of [this.conversations, this.activities] as unknown as Collection<{ expiresAt: Date }>[]) if ((await ensureExpiryIndex(col)) === 'plain') ttl = false;
-    return { ttl };
+    return { ttl: (await ensureExpiryIndex(this.conversations)) === 'ttl' };
   }
 
   async createConversation(input: { id: string; userId: string; locale?: string }): Promise<{ created: boolean; conversation: DirectLineConversation }> {
@@ -137,7 +153,7 @@ export class DirectLineRepository implements DirectLineStore {
   }
 
   async getConversation(id: string): Promise<DirectLineConversation | null> {
-    const doc = await this.conversations.findOne({ _id: id, expiresAt: { $gt: this.now() } });
+    const doc = await this.liveRecord(id, this.now());
     return doc ? toConversation(doc) : null;
   }
 
@@ -153,16 +169,17 @@ export class DirectLineRepository implements DirectLineStore {
   }
 
   private async appendNow(conversationId: string, activities: Record<string, unknown>[]): Promise<number[] | null> {
-    if (!(await this.getConversation(conversationId))) return null;
     const now = this.now();
-    const expiresAt = this.expiry(now);
+    const conversation = await this.liveRecord(conversationId, now);
+    if (!conversation) return null;
     const seqs: number[] = [];
-    let next = (await this.lastSeq(conversationId)) + 1;
+    // Above every number known to be used; another instance may have gone further (duplicate: look).
+    let next = Math.max(conversation.lastSeq ?? 0, conversation.seqFloor ?? 0) + 1;
     for (const activity of activities) {
       const json = JSON.stringify(activity);
       for (let attempt = 1; ; attempt++) {
         try {
-          await this.activities.insertOne({ _id: `${conversationId}|${next}`, conversationId, seq: next, json, storedAt: now, expiresAt });
+          await this.activities.insertOne({ _id: `${conversationId}|${next}`, conversationId, seq: next, json, storedAt: now });
           break;
         } catch (err) {
           // Another writer (another server instance) took this number: continue after its last one.
@@ -173,27 +190,47 @@ export class DirectLineRepository implements DirectLineStore {
       seqs.push(next);
       next += 1;
     }
-    await this.conversations.updateOne({ _id: conversationId }, { $set: { expiresAt } });
-    await this.activities.updateMany({ conversationId, expiresAt: { $lt: expiresAt } }, { $set: { expiresAt } });
-    // Erased while we were writing: do not leave orphans behind.
-    if (!(await this.conversations.findOne({ _id: conversationId }, { projection: { _id: 1 } }))) {
+    // The one other write: the conversation's expiry (earlier activities are never rewritten).
+    const touched = await this.conversations.updateOne({ _id: conversationId }, { $set: { expiresAt: this.expiry(now) }, ...(seqs.length ? { $max: { lastSeq: seqs[seqs.length - 1] } } : {}) });
+    // Ended while we were writing: do not leave orphans behind.
+    if (!touched.matchedCount) {
       await this.activities.deleteMany({ conversationId });
       return null;
     }
     return seqs;
   }
 
+  /** One `_id` lookup per activity (pushed down on FerretDB), instead of a query over every conversation's. */
   async listActivities(conversationId: string, afterSeq: number, limit: number): Promise<StoredActivity[]> {
-    const docs = await this.activities.find({ conversationId, seq: { $gt: afterSeq } }).sort({ seq: 1 }).limit(limit).toArray();
     const out: StoredActivity[] = [];
-    for (const d of docs) {
-      try {
-        out.push({ seq: d.seq, activity: JSON.parse(d.json) as Record<string, unknown> });
-      } catch {
-        // A damaged record is skipped rather than breaking the whole poll.
+    let seq = afterSeq + 1;
+    let jumped = false;
+    for (let read = 0; read < limit; ) {
+      const doc = await this.activities.findOne({ _id: `${conversationId}|${seq}` });
+      if (!doc) {
+        const record = await this.conversations.findOne({ _id: conversationId }, { projection: { seqFloor: 1, lastSeq: 1 } });
+        const floor = record?.seqFloor ?? 0;
+        if (Math.max(floor, record?.lastSeq ?? 0) < seq) break; // nothing further: the usual empty poll
+        // Numbers have no gaps except below an erasure floor: continue above it.
+        if (floor >= seq && !jumped) {
+          jumped = true;
+          seq = floor + 1;
+          continue;
+        }
+        // Anything else (the record lost its floor to a concurrent write): one query, the slow way.
+        return out.concat(await this.queryAfter(conversationId, seq - 1, limit - read));
       }
+      read += 1;
+      const parsed = parseActivity(seq, doc.json);
+      if (parsed) out.push(parsed);
+      seq += 1;
     }
     return out;
+  }
+
+  private async queryAfter(conversationId: string, afterSeq: number, limit: number): Promise<StoredActivity[]> {
+    const docs = await this.activities.find({ conversationId, seq: { $gt: afterSeq } }).sort({ seq: 1 }).limit(limit).toArray();
+    return docs.map((d) => parseActivity(d.seq, d.json)).filter((a): a is StoredActivity => a !== null);
   }
 
   async eraseConversation(conversationId: string, opts: { end?: boolean } = {}): Promise<boolean> {
@@ -213,14 +250,38 @@ export class DirectLineRepository implements DirectLineStore {
     const expired = await this.conversations.find({ expiresAt: { $lte: now } }, { projection: { _id: 1 } }).toArray();
     const ids = expired.map((d) => d._id);
     const conversations = ids.length ? (await this.conversations.deleteMany({ _id: { $in: ids }, expiresAt: { $lte: now } })).deletedCount : 0;
-    // Activities expire with their conversation (same expiresAt); orphans expire on their own date.
-    const activities = (await this.activities.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
-    return { conversations, activities };
+    return { conversations, activities: await this.purgeOrphans() };
+  }
+
+  /**
+   * Activities expire with their conversation: erases those whose conversation is gone (expired, TTL,
+   * ended, or left by an interrupted write). Activity ids are read before conversation ids, and an
+   * activity is stored only once its conversation exists; `storedAt` spares one written meanwhile.
+   */
+  private async purgeOrphans(): Promise<number> {
+    const started = this.now();
+    const withActivities = (await this.activities.distinct('conversationId')).map(String);
+    if (!withActivities.length) return 0;
+    const live = new Set((await this.conversations.find({ _id: { $in: withActivities } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+    const orphaned = withActivities.filter((id) => !live.has(id));
+    let deleted = 0;
+    for (let i = 0; i < orphaned.length; i += 500) {
+      deleted += (await this.activities.deleteMany({ conversationId: { $in: orphaned.slice(i, i + 500) }, storedAt: { $lt: started } })).deletedCount;
+    }
+    return deleted;
   }
 
   private async purgeConversationIfExpired(id: string, now: Date): Promise<void> {
-    const stale = await this.conversations.deleteOne({ _id: id, expiresAt: { $lte: now } });
-    if (stale.deletedCount) await this.activities.deleteMany({ conversationId: id });
+    const found = await this.conversations.findOne({ _id: id }, { projection: { expiresAt: 1 } });
+    if (!found || found.expiresAt > now) return;
+    await this.conversations.deleteOne({ _id: id });
+    await this.activities.deleteMany({ conversationId: id });
+  }
+
+  /** The conversation's record if it has not expired; read by `_id` alone (FerretDB pushes only that down). */
+  private async liveRecord(id: string, now: Date): Promise<ConversationDoc | null> {
+    const doc = await this.conversations.findOne({ _id: id });
+    return doc && doc.expiresAt > now ? doc : null;
   }
 
   /** The last number in use: activities first, then the erasure floor (see eraseConversation's order). */

@@ -13,6 +13,11 @@ export const CASE_STATUSES = ['new', 'assigned', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const OUTCOMES = ['oriented', 'appointment_made', 'referred', 'callback_planned', 'no_reply', 'other'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+/** States a Bot Framework handoff host reports in a `handoff.status` event. */
+export const HOST_STATES = ['accepted', 'failed', 'completed'] as const;
+export type HostState = (typeof HOST_STATES)[number];
+/** Longest status history a case keeps (Helpdesk actions add at most a few entries). */
+export const HISTORY_MAX = 20;
 
 export interface CaseRecord {
   _id: string;
@@ -99,9 +104,16 @@ export class HandoffRepository {
     return this.cases.findOne({ _id: String(caseId) });
   }
 
-  async updateStatus(caseId: string, status: string, by: string, at = new Date()): Promise<boolean> {
-    const r = await this.cases.updateOne({ _id: String(caseId) }, { $set: { status, updatedAt: at }, $push: { history: { status, at, by } } });
-    return r.matchedCount > 0;
+  /**
+   * A handoff host reports the state of the case of its own conversation: recorded in the history
+   * only (the status belongs to the Helpdesk's actions), and no more once the history holds
+   * HISTORY_MAX entries. False when the case is not this conversation's, or its history is full.
+   */
+  async recordHostState(caseId: string, conversationKey: string, state: HostState, at = new Date()): Promise<boolean> {
+    // The cap is a filter, not a read-then-write: concurrent reports can overshoot it by a few at most.
+    const filter = { _id: String(caseId), 'conversation.key': String(conversationKey), [`history.${HISTORY_MAX - 1}`]: { $exists: false } } as Filter<CaseRecord>;
+    const r = await this.cases.updateOne(filter, { $set: { updatedAt: at }, $push: { history: { status: `host_${state}`, at, by: 'channel' } } });
+    return r.modifiedCount > 0;
   }
 
   /** The agent takes a new case; false when someone else was first (or it is closed). */

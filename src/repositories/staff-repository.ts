@@ -1,7 +1,12 @@
 /**
  * Helpdesk staff: accounts (password hash only, never the password), sign-in sessions (stored by
- * the SHA-256 of their token, so a database leak does not give sessions away) and failed sign-ins
+ * the SHA-256 of their token, so a database leak does not give sessions away) and sign-in attempts
  * for the lock-out.
+ *
+ * Attempts are counted by inserting `<account>|<round>|<n>` for n = 1…max: the unique `_id` is the
+ * arbiter (updates are not atomic on FerretDB), so at most `max` password checks run per round,
+ * whatever the number of requests or server instances. A lock starts a new round; a success
+ * forgets the round's failures.
  */
 import crypto from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
@@ -20,8 +25,11 @@ export interface StaffAccount {
   /** Bassins this person works for; empty: all. */
   bassins: string[];
   passwordHash: string;
-  failedSignIns: number;
   lockedUntil: Date | null;
+  /** Attempts are counted per round (absent: the first round). */
+  signInRound?: string;
+  /** Sessions opened under another stamp have ended (set on a lock and a password change). */
+  sessionStamp?: string;
   disabled: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -32,31 +40,49 @@ export interface StaffSession {
   _id: string;
   accountId: string;
   csrf: string;
+  /** The account's `sessionStamp` when the session was opened. */
+  stamp?: string;
   createdAt: Date;
   expiresAt: Date;
 }
+
+interface SignInAttempt {
+  /** `<account>|<round>|<n>` */
+  _id: string;
+  accountId: string;
+  at: Date;
+  expiresAt: Date;
+}
+
+/** A failure is forgotten after a day (the lock-out counts failures in a row, not for ever). */
+const ATTEMPT_MEMORY_MS = 24 * 3600000;
+const DUPLICATE_KEY = 11000;
+const newStamp = () => crypto.randomBytes(12).toString('base64url');
 
 export const tokenDigest = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
 export class StaffRepository {
   readonly accounts: Collection<StaffAccount>;
   private readonly sessions: Collection<StaffSession>;
+  private readonly attempts: Collection<SignInAttempt>;
   constructor(db: Db) {
     this.accounts = db.collection<StaffAccount>('staff_accounts');
     this.sessions = db.collection<StaffSession>('staff_sessions');
+    this.attempts = db.collection<SignInAttempt>('staff_signin_attempts');
   }
 
   async ensureIndexes(): Promise<void> {
     await this.accounts.createIndex({ email: 1 }, { unique: true });
     await ensureExpiryIndex(this.sessions);
+    await ensureExpiryIndex(this.attempts);
   }
 
   async count(): Promise<number> {
     return this.accounts.countDocuments({});
   }
 
-  async create(a: Omit<StaffAccount, '_id' | 'failedSignIns' | 'lockedUntil' | 'disabled' | 'createdAt' | 'updatedAt'>, at = new Date()): Promise<StaffAccount> {
-    const account: StaffAccount = { _id: crypto.randomUUID(), ...a, email: a.email.toLowerCase(), failedSignIns: 0, lockedUntil: null, disabled: false, createdAt: at, updatedAt: at };
+  async create(a: Omit<StaffAccount, '_id' | 'lockedUntil' | 'disabled' | 'createdAt' | 'updatedAt'>, at = new Date()): Promise<StaffAccount> {
+    const account: StaffAccount = { _id: crypto.randomUUID(), ...a, email: a.email.toLowerCase(), lockedUntil: null, disabled: false, createdAt: at, updatedAt: at };
     await this.accounts.insertOne(account);
     return account;
   }
@@ -73,28 +99,50 @@ export class StaffRepository {
     return this.accounts.find({}, { projection: { passwordHash: 0 } }).sort({ email: 1 }).toArray();
   }
 
-  /** Counts a failed sign-in; locks the account for `lockMs` once `max` is reached. Returns the new state. */
-  async failedSignIn(id: string, max: number, lockMs: number, at = new Date()): Promise<{ locked: boolean }> {
-    const a = await this.byId(id);
-    if (!a) return { locked: false };
-    const failed = a.failedSignIns + 1;
-    const locked = failed >= max;
-    await this.accounts.updateOne({ _id: a._id }, { $set: { failedSignIns: locked ? 0 : failed, lockedUntil: locked ? new Date(at.getTime() + lockMs) : a.lockedUntil, updatedAt: at } });
-    return { locked };
+  /**
+   * Claims the right to check one password: the number of the attempt in the account's round
+   * (1…max), or 0 when `max` attempts have been made — then no password may be checked.
+   */
+  async claimAttempt(a: Pick<StaffAccount, '_id' | 'signInRound'>, max: number, at = new Date()): Promise<number> {
+    const round = a.signInRound ?? 'first';
+    for (let n = 1; n <= max; n++) {
+      try {
+        await this.attempts.insertOne({ _id: `${a._id}|${round}|${n}`, accountId: a._id, at, expiresAt: new Date(at.getTime() + ATTEMPT_MEMORY_MS) });
+        return n;
+      } catch (e) {
+        if ((e as { code?: unknown }).code !== DUPLICATE_KEY) throw e;
+      }
+    }
+    return 0;
   }
 
-  async signedIn(id: string, at = new Date()): Promise<void> {
-    await this.accounts.updateOne({ _id: String(id) }, { $set: { failedSignIns: 0, lockedUntil: null, updatedAt: at } });
+  /** A success: the failures in a row end (the account document is not written: no lost update of a lock). */
+  async signedIn(id: string): Promise<void> {
+    await this.attempts.deleteMany({ accountId: String(id) });
   }
 
-  async setPassword(id: string, passwordHash: string, at = new Date()): Promise<void> {
-    await this.accounts.updateOne({ _id: String(id) }, { $set: { passwordHash, failedSignIns: 0, lockedUntil: null, updatedAt: at } });
+  /** Locks the account until `until`, starts a new round of attempts, and ends its sessions. */
+  async lock(id: string, until: Date, at = new Date()): Promise<void> {
+    await this.accounts.updateOne({ _id: String(id) }, { $set: { lockedUntil: until, signInRound: newStamp(), sessionStamp: newStamp(), updatedAt: at } });
     await this.sessions.deleteMany({ accountId: String(id) });
   }
 
-  async openSession(accountId: string, hours: number, at = new Date()): Promise<{ token: string; session: StaffSession }> {
+  /** A new password unlocks the account and ends its sessions. */
+  async setPassword(id: string, passwordHash: string, at = new Date()): Promise<void> {
+    await this.accounts.updateOne({ _id: String(id) }, { $set: { passwordHash, lockedUntil: null, signInRound: newStamp(), sessionStamp: newStamp(), updatedAt: at } });
+    await this.sessions.deleteMany({ accountId: String(id) });
+  }
+
+  async openSession(account: Pick<StaffAccount, '_id' | 'sessionStamp'>, hours: number, at = new Date()): Promise<{ token: string; session: StaffSession }> {
     const token = crypto.randomBytes(32).toString('base64url');
-    const session: StaffSession = { _id: tokenDigest(token), accountId, csrf: crypto.randomBytes(24).toString('base64url'), createdAt: at, expiresAt: new Date(at.getTime() + hours * 3600000) };
+    const session: StaffSession = {
+      _id: tokenDigest(token),
+      accountId: account._id,
+      csrf: crypto.randomBytes(24).toString('base64url'),
+      ...(account.sessionStamp ? { stamp: account.sessionStamp } : {}),
+      createdAt: at,
+      expiresAt: new Date(at.getTime() + hours * 3600000),
+    };
     await this.sessions.insertOne(session);
     return { token, session };
   }
@@ -109,6 +157,7 @@ export class StaffRepository {
   }
 
   async purgeExpired(now = new Date()): Promise<number> {
-    return (await this.sessions.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+    const expired = { expiresAt: { $lte: now } };
+    return (await this.sessions.deleteMany(expired)).deletedCount + (await this.attempts.deleteMany(expired)).deletedCount;
   }
 }

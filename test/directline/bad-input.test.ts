@@ -3,6 +3,7 @@
  */
 import crypto from 'node:crypto';
 import { TokenService } from '../../src/channels/directline/tokens';
+import { MAX_JSON_DEPTH } from '../../src/server/json-depth';
 import { call, DirectLineClient, startDirectLineServer, TEST_CONFIG, type DirectLineServer } from './support';
 
 let server: DirectLineServer;
@@ -44,6 +45,8 @@ interface Case {
 const activities = () => `/conversations/${a.conversationId}/activities`;
 const msg = (extra: Record<string, unknown> = {}) => () => JSON.stringify({ type: 'message', text: 'hi', from: { id: a.userId }, ...extra });
 const tokenA = () => a.token;
+/** An object `levels` deep: `{"a":{"a":…{}}}`; in an activity's `value` it is `levels + 1` deep. */
+const nested = (levels: number): unknown => Array.from({ length: levels - 1 }).reduce<unknown>((inner) => ({ a: inner }), {});
 const json = { 'Content-Type': 'application/json' };
 
 const cases: Case[] = [
@@ -61,6 +64,9 @@ const cases: Case[] = [
   { name: 'an invalid locale', method: 'POST', path: activities, token: tokenA, headers: json, body: msg({ locale: 'fr_FR;drop' }), status: 400, code: 'invalid_activity' },
   { name: 'from.id of someone else', method: 'POST', path: activities, token: tokenA, headers: json, body: msg({ from: { id: 'dl_someoneElse12345678' } }), status: 403, code: 'wrong_user' },
   { name: 'attachments', method: 'POST', path: activities, token: tokenA, headers: json, body: msg({ attachments: [{ contentType: 'image/png', contentUrl: 'blob:x' }] }), status: 400, code: 'attachments_not_accepted' },
+  { name: 'JSON nested 5,000 deep in the value', method: 'POST', path: activities, token: tokenA, headers: json, body: () => `{"type":"message","text":"hi","from":{"id":"${a.userId}"},"value":${'['.repeat(5000)}${']'.repeat(5000)}}`, status: 400, code: 'json_too_deep' },
+  { name: 'JSON nested one level deeper than allowed', method: 'POST', path: activities, token: tokenA, headers: json, body: msg({ value: nested(MAX_JSON_DEPTH) }), status: 400, code: 'json_too_deep' },
+  { name: 'a token request nested 5,000 deep', method: 'POST', path: () => '/tokens/generate', headers: json, body: () => `{"user":{"id":${'['.repeat(5000)}${']'.repeat(5000)}}}`, status: 400, code: 'json_too_deep' },
   { name: 'a text/plain body', method: 'POST', path: activities, token: tokenA, headers: { 'Content-Type': 'text/plain' }, body: msg(), status: 415, code: 'unsupported_media_type' },
   { name: 'an upload', method: 'POST', path: () => `/conversations/${a.conversationId}/upload?userId=${a.userId}`, token: tokenA, headers: { 'Content-Type': 'multipart/form-data; boundary=x' }, body: () => '--x\r\n\r\nfile\r\n--x--', status: 400, code: 'uploads_not_accepted' },
   { name: 'no Authorization header', method: 'GET', path: activities, status: 401, code: 'missing_token' },
@@ -99,6 +105,12 @@ test('nothing of the refused requests reached the conversation, and the server s
   expect(r.status).toBe(200);
   expect(r.body.activities.map((x) => x.text)).toEqual(['Welcome to the echo bot']);
   expect((await a.say('ok')).status).toBe(200);
+});
+
+test('a value nested as deep as allowed is accepted', async () => {
+  const r = await a.say('deep', { value: nested(MAX_JSON_DEPTH - 1) });
+  expect(r.status).toBe(200);
+  await a.pollUntil((seen) => seen.some((x) => x.text === 'Echo: deep'));
 });
 
 test.each([

@@ -1,4 +1,5 @@
-/** The Direct Line activity log on the real test database: sequence, expiry, purge, erasure. */
+/** The Direct Line activity log on the real test database: sequence, expiry, purge, erasure, cost. */
+import { MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
 import { connectMongo } from '../../src/db/database';
 import { DirectLineRepository, DIRECTLINE_COLLECTIONS } from '../../src/repositories/directline-repository';
 import { openTestDb, type TestDb } from '../support/db';
@@ -23,8 +24,9 @@ test('ensureIndexes is idempotent and says whether the database enforces expiry 
   const build = (await t.db.command({ buildInfo: 1 })) as { ferretdbVersion?: string };
   const again = await repo.ensureIndexes();
   expect(again).toEqual({ ttl: build.ferretdbVersion === undefined });
-  const names = (await raw('activities').indexes()).map((i) => i.name);
-  expect(names).toEqual(expect.arrayContaining(['conversation_seq', again.ttl ? 'expiresAt_ttl' : 'expiresAt']));
+  // Only the conversation record carries the expiry; activities expire with it.
+  expect((await raw('conversations').indexes()).map((i) => i.name)).toContain(again.ttl ? 'expiresAt_ttl' : 'expiresAt');
+  expect((await raw('activities').indexes()).map((i) => i.name)).toContain('conversation_seq');
 });
 
 test('creating a conversation twice returns the first one', async () => {
@@ -70,7 +72,7 @@ test('appending to an unknown conversation is refused and stores nothing', async
   expect(await raw('activities').countDocuments({ conversationId: 'conv-unknown-00000001' })).toBe(0);
 });
 
-test('every write pushes the expiry of the whole conversation; purgeExpired removes only what expired', async () => {
+test('every write pushes the expiry of the conversation; purgeExpired removes only what expired, activities with their conversation', async () => {
   clock = new Date('2025-03-02T10:00:00Z');
   await repo.createConversation({ id: 'conv-old-000000000001', userId: 'dl_user0000000000000005' });
   await repo.createConversation({ id: 'conv-live-00000000001', userId: 'dl_user0000000000000006' });
@@ -79,7 +81,8 @@ test('every write pushes the expiry of the whole conversation; purgeExpired remo
   clock = new Date('2025-03-03T09:00:00Z'); // 23 h later: the live conversation gets a new message
   await repo.appendActivities('conv-live-00000000001', [msg('second')]);
   const liveExpiry = new Date(clock.getTime() + 24 * HOUR);
-  expect((await raw('activities').find({ conversationId: 'conv-live-00000000001' }).toArray()).map((d) => d.expiresAt)).toEqual([liveExpiry, liveExpiry]);
+  expect((await repo.getConversation('conv-live-00000000001'))?.expiresAt).toEqual(liveExpiry);
+  expect((await raw('activities').find({ conversationId: 'conv-live-00000000001' }).toArray()).map((d) => d.expiresAt)).toEqual([undefined, undefined]);
 
   clock = new Date('2025-03-03T11:00:00Z'); // 25 h after the old conversation's last write
   expect(await repo.getConversation('conv-old-000000000001')).toBeNull(); // expired, even before the purge
@@ -111,4 +114,88 @@ test('erasing keeps numbering above what was erased; ending removes everything',
   expect(await repo.getConversation('conv-erase-0000000001')).toBeNull();
   expect(await raw('activities').countDocuments({ conversationId: 'conv-erase-0000000001' })).toBe(0);
   expect(await repo.eraseConversation('conv-erase-0000000001')).toBe(false);
+});
+
+test('activities whose conversation is gone (TTL, interrupted write) are purged; a live conversation keeps its own', async () => {
+  clock = new Date('2025-03-20T10:00:00Z');
+  await repo.createConversation({ id: 'conv-kept-0000000001', userId: 'dl_user000000000000000a' });
+  await repo.appendActivities('conv-kept-0000000001', [msg('kept')]);
+  await raw('activities').insertOne({ _id: 'conv-orphan-000000001|1', conversationId: 'conv-orphan-000000001', seq: 1, json: '{}', storedAt: clock } as never);
+  clock = new Date('2025-03-20T10:05:00Z');
+  expect((await repo.purgeExpired(clock)).activities).toBeGreaterThanOrEqual(1); // earlier tests' conversations expire too
+  expect(await raw('activities').countDocuments({ conversationId: 'conv-orphan-000000001' })).toBe(0);
+  expect((await repo.listActivities('conv-kept-0000000001', 0, 10)).map((l) => l.activity.text)).toEqual(['kept']);
+});
+
+test('a client whose watermark is below an erasure gets what came after it', async () => {
+  await repo.createConversation({ id: 'conv-floor-0000000001', userId: 'dl_user000000000000000c' });
+  await repo.appendActivities('conv-floor-0000000001', [msg('a'), msg('b'), msg('c')]);
+  await repo.eraseConversation('conv-floor-0000000001');
+  await repo.appendActivities('conv-floor-0000000001', [msg('erased: confirmation'), msg('next')]);
+  expect((await repo.listActivities('conv-floor-0000000001', 1, 10)).map((l) => [l.seq, l.activity.text])).toEqual([[4, 'erased: confirmation'], [5, 'next']]);
+  expect((await repo.listActivities('conv-floor-0000000001', 4, 10)).map((l) => l.seq)).toEqual([5]);
+  expect((await repo.listActivities('conv-floor-0000000001', 0, 1)).map((l) => l.seq)).toEqual([4]);
+  // Should a concurrent write on FerretDB (not atomic) lose the floor, the listing still finds them.
+  await raw('conversations').updateOne({ _id: 'conv-floor-0000000001' } as never, { $unset: { seqFloor: '' } });
+  expect((await repo.listActivities('conv-floor-0000000001', 1, 10)).map((l) => l.seq)).toEqual([4, 5]);
+});
+
+describe('the cost of a message does not grow with the conversation', () => {
+  // FerretDB v1 on SQLite pushes down only a filter that is exactly { _id: <string> }: any other filter reads the whole collection.
+  let watched: MongoClient;
+  let commands: CommandStartedEvent[];
+  const written = new Map<number, number>();
+  let wrepo: DirectLineRepository;
+  const conversationId = 'conv-cost-00000000001';
+
+  beforeAll(async () => {
+    watched = new MongoClient(t.uri, { monitorCommands: true, retryWrites: false });
+    await watched.connect();
+    watched.on('commandStarted', (e) => commands?.push(e));
+    watched.on('commandSucceeded', (e) => written.set(e.requestId, Number((e.reply as Document).n ?? 0)));
+    wrepo = new DirectLineRepository(watched.db(t.name), { retentionMs: 24 * HOUR, now: () => clock });
+    clock = new Date('2025-04-01T10:00:00Z');
+    await wrepo.createConversation({ id: conversationId, userId: 'dl_user000000000000000b' });
+  });
+  afterAll(async () => watched.close());
+
+  /** Each command on the Direct Line collections as `name collection filter-keys`, and the documents it wrote. */
+  const observe = async (work: () => Promise<unknown>) => {
+    commands = [];
+    await work();
+    const ours = commands.filter((c) => Object.values(DIRECTLINE_COLLECTIONS).includes(c.command[c.commandName] as never));
+    const filters = (c: CommandStartedEvent): Document[] => {
+      if (c.commandName === 'find') return [c.command.filter as Document];
+      if (c.commandName === 'update') return (c.command.updates as { q: Document }[]).map((u) => u.q);
+      if (c.commandName === 'delete') return (c.command.deletes as { q: Document }[]).map((d) => d.q);
+      return [];
+    };
+    return {
+      shape: ours.map((c) => `${c.commandName} ${c.command[c.commandName] as string} ${filters(c).map((f) => Object.keys(f).join(',')).join(';')}`),
+      onlyById: ours.every((c) => filters(c).every((f) => Object.keys(f).length === 1 && typeof f._id === 'string')),
+      documentsWritten: ours.filter((c) => ['insert', 'update', 'delete'].includes(c.commandName)).reduce((n, c) => n + (written.get(c.requestId) ?? 0), 0),
+    };
+  };
+
+  test('an append writes its activity and the conversation record only, by _id, at turn 2 as at turn 60; earlier activities are never rewritten', async () => {
+    const costs = [];
+    let first: Document | null = null;
+    for (let turn = 1; turn <= 60; turn++) {
+      clock = new Date(clock.getTime() + 60_000); // a minute per message: the expiry moves every time
+      costs.push(await observe(() => wrepo.appendActivities(conversationId, [msg(`turn ${turn}`)])));
+      if (turn === 1) first = await raw('activities').findOne({ _id: `${conversationId}|1` } as never);
+    }
+    expect(costs[59]).toEqual(costs[1]);
+    expect(costs[59]).toEqual({ shape: ['find directline_conversations _id', 'insert directline_activities ', 'update directline_conversations _id'], onlyById: true, documentsWritten: 2 });
+    expect(await raw('activities').findOne({ _id: `${conversationId}|1` } as never)).toEqual(first);
+    expect((await wrepo.getConversation(conversationId))?.expiresAt).toEqual(new Date(clock.getTime() + 24 * HOUR));
+  });
+
+  test('a poll reads the new activities by _id, never the whole collection', async () => {
+    const poll = await observe(async () => expect((await wrepo.listActivities(conversationId, 58, 100)).map((a) => a.activity.text)).toEqual(['turn 59', 'turn 60']));
+    expect(poll.onlyById).toBe(true);
+    expect(poll.documentsWritten).toBe(0);
+    const idle = await observe(async () => expect(await wrepo.listActivities(conversationId, 60, 100)).toEqual([]));
+    expect(idle).toEqual({ shape: ['find directline_activities _id', 'find directline_conversations _id'], onlyById: true, documentsWritten: 0 });
+  });
 });

@@ -13,6 +13,7 @@ import { TokenService } from '../../src/channels/directline/tokens';
 import { webRoutes } from '../../src/channels/directline/web-routes';
 import { createLogger, type Logger } from '../../src/logging/logger';
 import { DirectLineRepository } from '../../src/repositories/directline-repository';
+import type { LimitSettings } from '../../src/server/rate-limit';
 import { openTestDb, type TestDb } from '../support/db';
 
 export const TEST_CONFIG = { DIRECTLINE_TOKEN_TTL_SECONDS: 1800, CONVERSATION_RETENTION_HOURS: 168, MAX_MESSAGE_CHARS: 200 };
@@ -70,7 +71,7 @@ export interface DirectLineServer {
   close(): Promise<void>;
 }
 
-export async function startDirectLineServer(opts: { bot?: DirectLineBot; web?: boolean } = {}): Promise<DirectLineServer> {
+export async function startDirectLineServer(opts: { bot?: DirectLineBot; web?: boolean; /** Rate limits (defaults otherwise). */ limits?: Partial<LimitSettings> } = {}): Promise<DirectLineServer> {
   const testDb = await openTestDb();
   const logLines: string[] = [];
   const log = createLogger('debug', {}, (line) => logLines.push(line));
@@ -79,7 +80,7 @@ export async function startDirectLineServer(opts: { bot?: DirectLineBot; web?: b
   const adapter = new DirectLineAdapter({ repository, log });
   const secret = crypto.randomBytes(32);
   const app = express();
-  app.use('/v3/directline', createDirectLineRouter({ adapter, repository, bot: opts.bot ?? new EchoBot(), secret, config: TEST_CONFIG, log }));
+  app.use('/v3/directline', createDirectLineRouter({ adapter, repository, bot: opts.bot ?? new EchoBot(), secret, config: { ...TEST_CONFIG, ...opts.limits }, log }));
   if (opts.web) app.use(webRoutes());
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -71,13 +71,18 @@ test.each<[string, unknown, number, string]>([
   expect(r.headers.get('set-cookie')).toBeNull();
 });
 
-test('after 3 failures in a row the account is locked, even for the right password; it is audited', async () => {
+test('after 3 failures in a row the account is locked, even for the right password, answered as a wrong password; it is audited', async () => {
   const c = client();
-  expect((await c.signIn('lockme@hd.example', 'wrong one')).status).toBe(401);
+  const wrong = await c.signIn('lockme@hd.example', 'wrong one');
+  expect(wrong).toMatchObject({ status: 401, body: { error: { code: 'invalid_credentials' } } });
   expect((await c.signIn('lockme@hd.example', 'wrong two')).status).toBe(401);
-  expect((await c.signIn('lockme@hd.example', 'wrong three')).body).toMatchObject({ error: { code: 'locked' } });
+  expect((await c.signIn('lockme@hd.example', 'wrong three')).status).toBe(401);
   const right = await c.signIn('lockme@hd.example', PW);
-  expect(right.status).toBe(423);
+  // A locked account must not be told apart from a wrong password (nor from an unknown e-mail).
+  expect(right.status).toBe(401);
+  expect(right.body).toEqual(wrong.body);
+  expect(right.body).toEqual((await c.signIn('nobody@hd.example', PW)).body);
+  expect(right.headers.get('set-cookie')).toBeNull();
   const account = await staff.byEmail('lockme@hd.example');
   expect(account!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 10 * 60000);
   const actions = (await app.database.db.collection('audit_log').find({ actor: account!._id } as never).toArray()).map((a) => a.action);
@@ -237,4 +242,23 @@ test('the console page and its strings are served with the security headers', as
   const strings = await fetch(`${app.url}helpdesk/strings/nl`);
   expect(((await strings.json()) as { signin: { submit: string } }).signin.submit).toBe('Aanmelden');
   expect((await fetch(`${app.url}helpdesk/strings/..%2F..%2Fpackage`)).status).toBe(404);
+});
+
+test.each(['constructor', 'toString', 'valueOf', '__proto__', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__', 'constructor.json'])('the console strings of "%s" (not a language) → 404 JSON', async (name) => {
+  const r = await fetch(`${app.url}helpdesk/strings/${name}`);
+  expect({ status: r.status, body: (await r.json()) as unknown }).toEqual({ status: 404, body: { error: { code: 'not_found', message: expect.any(String) } } });
+});
+
+test('sign-in with JSON nested 5,000 deep → 400 json_too_deep, no cookie', async () => {
+  const r = await client().call('POST', '/session', `{"email":"agent.se@hd.example","password":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+  expect(r).toMatchObject({ status: 400, body: { error: { code: 'json_too_deep' } } });
+  expect(r.headers.get('set-cookie')).toBeNull();
+});
+
+test('a signed-in call with JSON nested 5,000 deep → 400 json_too_deep; the session still works', async () => {
+  const c = client();
+  await c.signIn('agent.se@hd.example', PW);
+  const r = await c.call('POST', '/availability', `{"available":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+  expect(r).toMatchObject({ status: 400, body: { error: { code: 'json_too_deep' } } });
+  expect((await c.call('POST', '/availability', { available: false })).status).toBe(200);
 });

@@ -60,6 +60,8 @@ test.each(cases)('%s', async (_name, c) => {
   let questions = 0;
   for (const [i, step] of c.steps.entries()) {
     const replies = await turn(client, step.send === '<start>' ? conversationStart(c.locale) : userMessage(step.send, c.locale));
+    // Every message gets an answer.
+    expect({ step: `${i + 1} ("${step.send}")`, answered: replies.length > 0 }).toEqual({ step: `${i + 1} ("${step.send}")`, answered: true });
     if (i > 0 || step.send !== '<start>') questions += replies.filter((r) => (r.channelData as { question?: unknown } | undefined)?.question).length;
     const e = step.expect;
     if (!e) continue;

@@ -1,3 +1,4 @@
+import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { MongoBotStorage } from '../../src/repositories/bot-state-storage';
 import { openTestDb, type TestDb } from '../support/db';
 
@@ -59,4 +60,22 @@ test('concurrent writers holding the same eTag: exactly one wins', async () => {
   const winner = results.findIndex((r) => r.status === 'fulfilled');
   expect((await storage.read(['race'])).race.n).toBe(winner + 1);
   await t.close();
+});
+
+test('a turn reads its state by _id only (FerretDB on SQLite would read every conversation\'s state for any other filter)', async () => {
+  const t = await openTestDb();
+  const watched = new MongoClient(t.uri, { monitorCommands: true });
+  await watched.connect();
+  try {
+    const storage = new MongoBotStorage(watched.db(t.name), 3600_000);
+    await storage.write({ 'directline/conversations/a/': { n: 1 }, 'directline/users/u/': { lang: 'fr' } });
+    const finds: CommandStartedEvent[] = [];
+    watched.on('commandStarted', (e) => e.commandName === 'find' && finds.push(e));
+    const read = await storage.read(['directline/conversations/a/', 'directline/users/u/', 'directline/conversations/a/']);
+    expect(Object.keys(read).sort()).toEqual(['directline/conversations/a/', 'directline/users/u/']);
+    expect(finds.map((f) => f.command.filter)).toEqual([{ _id: 'directline/conversations/a/' }, { _id: 'directline/users/u/' }]);
+  } finally {
+    await watched.close();
+    await t.close();
+  }
 });

@@ -110,7 +110,7 @@
     api('POST', '/session', { email: $('email').value, password: $('password').value })
       .then(function () { $('password').value = ''; return start(); })
       .catch(function (err) {
-        var key = err.message === 'locked' ? 'signin.error_locked' : err.message === 'too_many_attempts' ? 'signin.error_rate' : err.message === 'invalid_credentials' ? 'signin.error_invalid' : 'signin.error_generic';
+        var key = err.message === 'too_many_attempts' ? 'signin.error_rate' : err.message === 'invalid_credentials' ? 'signin.error_invalid' : 'signin.error_generic';
         $('signin-error').textContent = s(key);
       });
   });

@@ -7,6 +7,7 @@ import { BotAdapter, TurnContext, type Activity, type ChannelAccount, type Conve
 import type { ClaimsIdentity } from 'botframework-connector';
 import type { DirectLineStore } from '../../repositories/directline-repository';
 import type { Logger } from '../../logging/logger';
+import { isStorageError } from '../../db/storage-watch';
 import { ConversationNotFoundError } from './errors';
 import { activityId, CHANNEL_ID } from './ids';
 
@@ -46,6 +47,8 @@ export class DirectLineAdapter extends BotAdapter {
   private readonly turnErrorActivity: (context: TurnContext) => Partial<Activity> | undefined;
   private readonly queues = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
+  private keepReplies?: (conversationId: string, activities: Record<string, unknown>[]) => string[] | undefined;
+  private guard: <T>(op: () => Promise<T>) => Promise<T> = (op) => op();
 
   constructor(opts: DirectLineAdapterOptions) {
     super();
@@ -57,6 +60,8 @@ export class DirectLineAdapter extends BotAdapter {
     this.onTurnError = async (context, error) => {
       const activity = context.activity;
       this.log.error('directline.turn.failed', { conversationId: activity?.conversation?.id, activityType: activity?.type, ...describeError(error) });
+      // The database failed, not the bot: the turn is run again when it is back (TurnKeeper), no error shown.
+      if (this.keepReplies && isStorageError(error)) return;
       const notice = this.turnErrorActivity(context);
       if (!notice) return;
       try {
@@ -65,6 +70,12 @@ export class DirectLineAdapter extends BotAdapter {
         this.log.warn('directline.turn.error_notice_failed', { conversationId: activity?.conversation?.id, ...describeError(err) });
       }
     };
+  }
+
+  /** Where replies go when the log cannot take them (TurnKeeper.keepReplies): kept locally, shown from memory. */
+  keepRepliesWith(keep: (conversationId: string, activities: Record<string, unknown>[]) => string[] | undefined, guard: <T>(op: () => Promise<T>) => Promise<T>): void {
+    this.keepReplies = keep;
+    this.guard = guard;
   }
 
   /** Runs the bot on an activity that has been stored already; resolves when the turn is over. */
@@ -78,9 +89,18 @@ export class DirectLineAdapter extends BotAdapter {
     let batch: { index: number; activity: Record<string, unknown> }[] = [];
     const flush = async (): Promise<void> => {
       if (!batch.length) return;
-      const seqs = await this.store.appendActivities(conversationId, batch.map((b) => b.activity));
-      if (!seqs) throw new ConversationNotFoundError(conversationId);
-      batch.forEach((b, i) => (responses[b.index] = { id: activityId(conversationId, seqs[i]) }));
+      const outgoing = batch.map((b) => b.activity);
+      let ids: string[];
+      try {
+        const seqs = await this.guard(() => this.store.appendActivities(conversationId, outgoing));
+        if (!seqs) throw new ConversationNotFoundError(conversationId);
+        ids = seqs.map((seq) => activityId(conversationId, seq));
+      } catch (err) {
+        const kept = !(err instanceof ConversationNotFoundError) && isStorageError(err) ? this.keepReplies?.(conversationId, outgoing) : undefined;
+        if (!kept) throw err;
+        ids = kept;
+      }
+      batch.forEach((b, i) => (responses[b.index] = { id: ids[i] }));
       batch = [];
     };
     for (const [index, activity] of activities.entries()) {

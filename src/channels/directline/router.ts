@@ -3,7 +3,7 @@
  * (webSocket: false), mounted at /v3/directline. Every failure is a JSON `{ error: { code, message } }`.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { Activity, TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import type { Config } from '../../config/config';
 import type { Logger } from '../../logging/logger';
 import type { DirectLineConversation, DirectLineStore } from '../../repositories/directline-repository';
@@ -12,6 +12,10 @@ import { describeIssues, generateTokenSchema, startConversationSchema, userActiv
 import { DirectLineHttpError, sendError } from './errors';
 import { activityId, CHANNEL_ID, isUserId, newConversationId, newUserId } from './ids';
 import { TokenService, type TokenClaims } from './tokens';
+import { rejectDeepJson } from '../../server/json-depth';
+import { isStorageError } from '../../db/storage-watch';
+import { TurnKeeper } from './turn-keeper';
+import { directLineRateLimit, type LimitSettings } from '../../server/rate-limit';
 
 export const BODY_LIMIT_BYTES = 32 * 1024;
 const POLL_BATCH = 100;
@@ -27,10 +31,12 @@ export interface DirectLineRouterOptions {
   bot: DirectLineBot;
   /** HMAC key for tokens, at least 32 bytes; the same on every server instance. */
   secret: Buffer;
-  config: Pick<Config, 'DIRECTLINE_TOKEN_TTL_SECONDS' | 'MAX_MESSAGE_CHARS'>;
+  config: Pick<Config, 'DIRECTLINE_TOKEN_TTL_SECONDS' | 'MAX_MESSAGE_CHARS'> & Partial<LimitSettings>;
   log: Logger;
   /** Clock for token expiry (tests). */
   now?: () => number;
+  /** Runs turns so that none is lost; answers from memory while the database is down. Default: plain. */
+  keeper?: TurnKeeper;
 }
 
 interface Authed {
@@ -47,6 +53,9 @@ function claimsOf(req: Request): TokenClaims {
 
 export function createDirectLineRouter(opts: DirectLineRouterOptions): Router {
   const { adapter, repository, bot, log } = opts;
+  const keeper = opts.keeper ?? new TurnKeeper({ adapter, repository, bot, log });
+  /** True when the database failed and this request can be answered from memory instead. */
+  const standby = (err: unknown): boolean => keeper.canStandby && isStorageError(err);
   const tokens = new TokenService(opts.secret, opts.config.DIRECTLINE_TOKEN_TTL_SECONDS, opts.now);
   const activitySchema = userActivitySchema(opts.config.MAX_MESSAGE_CHARS);
   const router = express.Router();
@@ -55,7 +64,8 @@ export function createDirectLineRouter(opts: DirectLineRouterOptions): Router {
     res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
     next();
   });
-  router.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: 'application/json' }));
+  router.use(directLineRateLimit(opts.config)); // before any work: 429 + Retry-After (per conversation, per address)
+  router.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: 'application/json' }), rejectDeepJson());
 
   const requireToken = (req: Request, _res: Response, next: NextFunction): void => {
     const header = req.get('authorization');
@@ -75,7 +85,7 @@ export function createDirectLineRouter(opts: DirectLineRouterOptions): Router {
     const claims = claimsOf(req);
     const id = req.params.id;
     if (id !== claims.conversationId) throw new DirectLineHttpError(403, 'wrong_conversation', 'The token does not grant access to this conversation.');
-    const conversation = await repository.getConversation(id);
+    const conversation = await keeper.guard(() => repository.getConversation(id));
     if (!conversation) throw new DirectLineHttpError(404, 'conversation_not_found', 'The conversation does not exist or has ended.');
     if (conversation.userId !== claims.userId) throw new DirectLineHttpError(403, 'wrong_user', 'The token does not grant access to this conversation.');
     return { claims, conversation };
@@ -86,11 +96,6 @@ export function createDirectLineRouter(opts: DirectLineRouterOptions): Router {
     return { conversationId, token: issued.token, expires_in: issued.expiresIn };
   };
 
-  const runTurn = (activity: Activity): void => {
-    adapter.processActivity(activity, (context) => bot.run(context)).catch((err: unknown) => {
-      log.error('directline.turn.unhandled', { conversationId: activity.conversation.id, activityType: activity.type, errorName: err instanceof Error ? err.name : typeof err });
-    });
-  };
 
   router.post('/tokens/generate', (req, res) => {
     const body = generateTokenSchema.safeParse(req.body);
@@ -111,55 +116,77 @@ export function createDirectLineRouter(opts: DirectLineRouterOptions): Router {
     if (!body.success) throw new DirectLineHttpError(400, 'invalid_request', describeIssues(body.error));
     const requestedUser = body.data?.user?.id;
     if (requestedUser !== undefined && requestedUser !== claims.userId) throw new DirectLineHttpError(403, 'wrong_user', 'The user id does not match the token.');
-    const { created, conversation } = await repository.createConversation({ id: claims.conversationId, userId: claims.userId, locale: body.data?.locale });
+    let outcome: Awaited<ReturnType<DirectLineStore['createConversation']>>;
+    try {
+      outcome = await keeper.guard(() => repository.createConversation({ id: claims.conversationId, userId: claims.userId, locale: body.data?.locale }));
+    } catch (err) {
+      if (!standby(err)) throw err;
+      keeper.keepConversation({ conversationId: claims.conversationId, userId: claims.userId, locale: body.data?.locale });
+      res.status(201).json(tokenReply(claims.conversationId, claims.userId));
+      return;
+    }
+    const { created, conversation } = outcome;
     if (conversation.userId !== claims.userId) throw new DirectLineHttpError(403, 'wrong_user', 'The token does not grant access to this conversation.');
+    const startId = `${conversation.id}|start`;
+    const start = keeper.startActivity(conversation.id, conversation.userId, conversation.locale);
+    const runNow = created ? await keeper.register(conversation.id, startId, start) : false;
     res.status(created ? 201 : 200).json(tokenReply(conversation.id, conversation.userId));
     if (!created) return;
     log.info('directline.conversation.started', { conversationId: conversation.id });
-    const user = { id: conversation.userId, role: 'user' };
-    runTurn({
-      type: 'conversationUpdate',
-      id: `${conversation.id}|start`,
-      membersAdded: [adapter.botAccount, user],
-      from: user,
-      recipient: adapter.botAccount,
-      conversation: { id: conversation.id },
-      channelId: CHANNEL_ID,
-      serviceUrl: adapter.serviceUrl,
-      locale: conversation.locale,
-      timestamp: new Date(),
-    } as Activity);
+    if (runNow) keeper.start(startId, start);
   });
 
   router.get('/conversations/:id', requireToken, async (req, res) => {
-    const { conversation } = await conversationFor(req);
-    res.json(tokenReply(conversation.id, conversation.userId));
+    try {
+      const { conversation } = await conversationFor(req);
+      res.json(tokenReply(conversation.id, conversation.userId));
+    } catch (err) {
+      if (!standby(err)) throw err;
+      const claims = claimsOf(req); // checked against the id in conversationFor, before the database
+      res.json(tokenReply(claims.conversationId, claims.userId));
+    }
   });
 
   router.get('/conversations/:id/activities', requireToken, async (req, res) => {
-    const { conversation } = await conversationFor(req);
     const raw = req.query.watermark;
-    if (raw !== undefined && (typeof raw !== 'string' || (raw !== '' && !WATERMARK.test(raw)))) {
-      throw new DirectLineHttpError(400, 'invalid_watermark', 'The watermark must be a number.');
+    const validWatermark = raw === undefined || (typeof raw === 'string' && (raw === '' || WATERMARK.test(raw)));
+    const after = validWatermark && raw ? Number(raw) : 0;
+    let conversation: DirectLineConversation;
+    let stored: Awaited<ReturnType<DirectLineStore['listActivities']>>;
+    try {
+      conversation = (await conversationFor(req)).conversation;
+      if (!validWatermark) throw new DirectLineHttpError(400, 'invalid_watermark', 'The watermark must be a number.');
+      stored = await keeper.guard(() => repository.listActivities(conversation.id, after, POLL_BATCH));
+    } catch (err) {
+      if (!standby(err)) throw err;
+      // The database is down: what was said from memory, the watermark unchanged.
+      const kept = keeper.standby.list(claimsOf(req).conversationId).map(({ id, activity }) => ({ ...activity, id }));
+      res.json({ activities: kept, watermark: String(after) });
+      return;
     }
-    const after = raw ? Number(raw) : 0;
-    const stored = await repository.listActivities(conversation.id, after, POLL_BATCH);
     const activities = stored.map(({ seq, activity }) => ({ ...activity, id: activityId(conversation.id, seq) }));
     const watermark = stored.length ? stored[stored.length - 1].seq : after;
     res.json({ activities, watermark: String(watermark) });
   });
 
   router.post('/conversations/:id/activities', requireToken, async (req, res) => {
-    const { claims, conversation } = await conversationFor(req);
+    let found: DirectLineConversation | undefined;
+    try {
+      found = (await conversationFor(req)).conversation;
+    } catch (err) {
+      if (!standby(err)) throw err; // the token was checked against this conversation; go on from memory
+    }
+    const claims = claimsOf(req);
     if (!req.is('application/json')) throw new DirectLineHttpError(415, 'unsupported_media_type', 'Send the activity as application/json.');
     const parsed = activitySchema.safeParse(req.body);
     if (!parsed.success) throw new DirectLineHttpError(400, 'invalid_activity', describeIssues(parsed.error));
     const input = parsed.data;
     if (input.attachments?.length) throw new DirectLineHttpError(400, 'attachments_not_accepted', 'Attachments are not accepted on this channel.');
     if (input.from.id !== claims.userId) throw new DirectLineHttpError(403, 'wrong_user', 'from.id does not match the token.');
+    const conversationId = claims.conversationId;
     if (input.type === 'typing') {
       // Typing signals are neither stored nor sent to the bot.
-      res.json({ id: `${conversation.id}|typing` });
+      res.json({ id: `${conversationId}|typing` });
       return;
     }
     const user = { id: claims.userId, ...(input.from.name ? { name: input.from.name } : {}), role: 'user' };
@@ -167,7 +194,7 @@ export function createDirectLineRouter(opts: DirectLineRouterOptions): Router {
       type: input.type,
       text: input.text,
       textFormat: input.textFormat,
-      locale: input.locale ?? conversation.locale,
+      locale: input.locale ?? found?.locale,
       localTimestamp: input.localTimestamp,
       localTimezone: input.localTimezone,
       name: input.type === 'event' ? input.name : undefined,
@@ -176,18 +203,32 @@ export function createDirectLineRouter(opts: DirectLineRouterOptions): Router {
       entities: input.entities,
       from: user,
       recipient: adapter.botAccount,
-      conversation: { id: conversation.id },
+      conversation: { id: conversationId },
       channelId: CHANNEL_ID,
       serviceUrl: adapter.serviceUrl,
       timestamp: new Date().toISOString(),
     };
     for (const key of Object.keys(activity)) if (activity[key] === undefined) delete activity[key];
-    const seqs = await repository.appendActivities(conversation.id, [activity]);
+    // While earlier messages wait in the local queue, this one waits behind them (order is kept).
+    if (!found || keeper.hasKept) {
+      res.json({ id: keeper.keepMessage(conversationId, activity) });
+      void keeper.recover();
+      return;
+    }
+    let seqs: number[] | null;
+    try {
+      seqs = await keeper.guard(() => repository.appendActivities(conversationId, [activity]));
+    } catch (err) {
+      if (!standby(err)) throw err;
+      res.json({ id: keeper.keepMessage(conversationId, activity) });
+      return;
+    }
     if (!seqs) throw new DirectLineHttpError(404, 'conversation_not_found', 'The conversation does not exist or has ended.');
-    const id = activityId(conversation.id, seqs[0]);
+    const id = activityId(conversationId, seqs[0]);
+    const runNow = await keeper.register(conversationId, id, { ...activity, id });
     res.json({ id });
-    log.debug('directline.activity.received', { conversationId: conversation.id, activityType: input.type });
-    runTurn({ ...activity, id } as unknown as Activity);
+    log.debug('directline.activity.received', { conversationId, activityType: input.type });
+    if (runNow) keeper.start(id, { ...activity, id });
   });
 
   router.post('/conversations/:id/upload', () => {

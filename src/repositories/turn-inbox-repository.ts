@@ -1,0 +1,127 @@
+/**
+ * Accepted messages that have not been answered yet, so that a crash never leaves one behind.
+ *
+ * A web-chat message is stored in the activity log, then written here (`_id` = its activity id,
+ * with the activity itself and the server instance that runs it), and deleted once its turn is over.
+ * Each instance writes a heartbeat; an entry whose instance stopped beating is an orphan, and
+ * another instance (or the same server after a restart) claims and runs it. The claim is an insert
+ * of `<entry id>|<old owner>`: the unique `_id` is the arbiter (FerretDB's updates are not atomic
+ * under concurrency, an `_id` insert is). Reads other than `_id` equality scan the collection,
+ * which stays small: it holds only the turns in flight.
+ */
+import type { Collection, Db } from 'mongodb';
+
+export interface PendingTurn {
+  id: string;
+  conversationId: string;
+  activity: Record<string, unknown>;
+  owner: string;
+  at: Date;
+}
+
+interface EntryDoc {
+  _id: string;
+  conversationId: string;
+  json: string;
+  owner: string;
+  at: Date;
+}
+
+interface InstanceDoc {
+  _id: string;
+  aliveUntil: Date;
+}
+
+interface ClaimDoc {
+  _id: string;
+  at: Date;
+}
+
+export const TURN_INBOX_COLLECTIONS = { entries: 'directline_inbox', instances: 'server_instances', claims: 'directline_inbox_claims' } as const;
+const DUPLICATE_KEY = 11000;
+const CLAIM_RETENTION_MS = 24 * 3600 * 1000;
+/** A turn still unanswered after this long is given up (it holds what a person wrote). */
+const ENTRY_MAX_AGE_MS = 24 * 3600 * 1000;
+
+export class TurnInboxRepository {
+  private readonly entries: Collection<EntryDoc>;
+  private readonly instances: Collection<InstanceDoc>;
+  private readonly claims: Collection<ClaimDoc>;
+
+  constructor(
+    db: Db,
+    readonly instanceId: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.entries = db.collection<EntryDoc>(TURN_INBOX_COLLECTIONS.entries);
+    this.instances = db.collection<InstanceDoc>(TURN_INBOX_COLLECTIONS.instances);
+    this.claims = db.collection<ClaimDoc>(TURN_INBOX_COLLECTIONS.claims);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.claims.createIndex({ at: 1 }, { name: 'at' });
+  }
+
+  /** Idempotent: the same activity id written twice is one entry. */
+  async add(id: string, conversationId: string, activity: Record<string, unknown>): Promise<void> {
+    const doc: Omit<EntryDoc, '_id'> = { conversationId, json: JSON.stringify(activity), owner: this.instanceId, at: this.now() };
+    await this.entries.replaceOne({ _id: id }, doc, { upsert: true });
+  }
+
+  async done(id: string): Promise<void> {
+    await this.entries.deleteOne({ _id: id });
+  }
+
+  /** This instance is alive for `ttlMs` more. */
+  async heartbeat(ttlMs: number): Promise<void> {
+    await this.instances.replaceOne({ _id: this.instanceId }, { aliveUntil: new Date(this.now().getTime() + ttlMs) }, { upsert: true });
+  }
+
+  /** Says this instance stopped (clean shutdown): its unfinished turns can be taken at once. */
+  async retire(): Promise<void> {
+    await this.instances.deleteOne({ _id: this.instanceId });
+  }
+
+  /**
+   * Entries nobody is running: those of instances that stopped beating (every other instance's,
+   * when `soleInstance` says this server is the only one on this database), and this instance's
+   * own entries that are not in `running`.
+   */
+  async unfinished(opts: { running: ReadonlySet<string>; soleInstance: boolean }): Promise<PendingTurn[]> {
+    const docs = await this.entries.find({}).sort({ at: 1 }).limit(1000).toArray();
+    if (!docs.length) return [];
+    const now = this.now();
+    const alive = new Set((await this.instances.find({}).toArray()).filter((i) => i.aliveUntil > now).map((i) => i._id));
+    const out: PendingTurn[] = [];
+    for (const d of docs) {
+      const mine = d.owner === this.instanceId;
+      if (mine ? opts.running.has(d._id) : !opts.soleInstance && alive.has(d.owner)) continue;
+      try {
+        out.push({ id: d._id, conversationId: d.conversationId, activity: JSON.parse(d.json) as Record<string, unknown>, owner: d.owner, at: d.at });
+      } catch {
+        await this.entries.deleteOne({ _id: d._id }); // a damaged entry cannot be run
+      }
+    }
+    return out;
+  }
+
+  /** Takes an orphan for this instance; false when another instance took it first. */
+  async claim(turn: PendingTurn): Promise<boolean> {
+    if (turn.owner === this.instanceId) return true;
+    try {
+      await this.claims.insertOne({ _id: `${turn.id}|${turn.owner}`, at: this.now() });
+    } catch (err) {
+      if ((err as { code?: unknown }).code === DUPLICATE_KEY) return false;
+      throw err;
+    }
+    await this.entries.updateOne({ _id: turn.id }, { $set: { owner: this.instanceId } });
+    return true;
+  }
+
+  async purgeOld(): Promise<void> {
+    const cutoff = new Date(this.now().getTime() - CLAIM_RETENTION_MS);
+    await this.claims.deleteMany({ at: { $lt: cutoff } });
+    await this.instances.deleteMany({ aliveUntil: { $lt: cutoff } });
+    await this.entries.deleteMany({ at: { $lt: new Date(this.now().getTime() - ENTRY_MAX_AGE_MS) } });
+  }
+}
