@@ -181,7 +181,9 @@
         var directLine = window.WebChat.createDirectLine({
           token: issued.token,
           domain: window.location.origin + API,
-          webSocket: false,
+          // Replies are pushed over the conversation's stream (streamUrl); where the browser has
+          // no WebSocket, botframework-directlinejs polls instead.
+          webSocket: true,
           conversationStartProperties: { locale: WEBCHAT_LOCALES[state.language] }
         });
         var store = window.WebChat.createStore({}, function () {

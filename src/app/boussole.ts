@@ -23,7 +23,7 @@ import { MongoBotStorage } from '../repositories/bot-state-storage';
 import { SettingsRepository } from '../repositories/settings-repository';
 import { UnmetNeedsRepository } from '../repositories/unmet-needs-repository';
 import { DirectLineRepository } from '../repositories/directline-repository';
-import { createDirectLineRouter, DirectLineAdapter, webRoutes } from '../channels/directline';
+import { ActivityFeed, attachDirectLineStream, createDirectLineRouter, DirectLineAdapter, webRoutes, withFeed } from '../channels/directline';
 import { botEndpoint, createCloudAdapter } from '../server/bot-endpoint';
 import { errorHandler, notFound } from '../server/errors';
 import { journeysRoutes } from '../server/journeys-page';
@@ -71,7 +71,9 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const unmet = new UnmetNeedsRepository(db);
     const retentionMs = cfg.CONVERSATION_RETENTION_HOURS * 3600 * 1000;
     const storage = new MongoBotStorage(db, retentionMs);
-    const directLineRepo = new DirectLineRepository(db, { retentionMs });
+    // Every append is announced to the conversation's open WebSocket streams (in-process feed).
+    const feed = new ActivityFeed();
+    const directLineRepo = withFeed(new DirectLineRepository(db, { retentionMs }), feed);
     const handoffRepo = new HandoffRepository(db);
     const inbox = new TurnInboxRepository(db, crypto.randomBytes(9).toString('base64url'));
     for (const r of [catalogue, unmet, storage, directLineRepo, handoffRepo, inbox]) await r.ensureIndexes();
@@ -159,6 +161,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       spool: new DurableQueue<KeptItem>(path.resolve(cfg.DATA_DIR, 'kept')),
       standbyReplies: standbyReplies({ safety, understanding, t }),
       soleInstance: Boolean(database.embedded),
+      feed,
     });
     dlAdapter.keepRepliesWith(
       (conversationId, activities) => keeper.keepReplies(conversationId, activities),
@@ -196,10 +199,8 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database_unreachable' });
     });
     app.use(botEndpoint({ cfg, adapter: cloudAdapter, bot, track }));
-    app.use(
-      '/v3/directline',
-      createDirectLineRouter({ adapter: dlAdapter, repository: directLineRepo, bot, keeper, secret: await new SettingsRepository(db).secret('directline'), config: cfg, log }),
-    );
+    const directLineSecret = await new SettingsRepository(db).secret('directline');
+    app.use('/v3/directline', createDirectLineRouter({ adapter: dlAdapter, repository: directLineRepo, bot, keeper, secret: directLineSecret, config: cfg, log, streaming: true }));
     app.use('/helpdesk', helpdesk.router(handoff, deliver, bassins, (b, lang) => render(lang).bassinName(b as BassinId)));
     app.use(journeysRoutes(graphs, t));
     app.use(webRoutes());
@@ -207,6 +208,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     app.use(errorHandler(log));
 
     const server = http.createServer(app);
+    const stream = attachDirectLineStream(server, { repository: directLineRepo, feed, keeper, secret: directLineSecret, config: cfg, log });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(cfg.PORT, cfg.HOST, () => resolve());
@@ -247,6 +249,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
           clearInterval(heartbeat);
           clearInterval(recover);
           helpdesk.closeStreams();
+          await stream.close();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeIdleConnections();

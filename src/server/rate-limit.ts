@@ -96,7 +96,7 @@ export function addressKey(ip: string | undefined): string {
     .join(':')}::/64`;
 }
 
-function settingsOf(cfg: Partial<Config>): LimitSettings {
+export function settingsOf(cfg: Partial<Config>): LimitSettings {
   const value = (name: keyof LimitSettings) => cfg[name] ?? Number(VARIABLES[name].default);
   return {
     RATE_LIMIT_MESSAGES_PER_MINUTE: value('RATE_LIMIT_MESSAGES_PER_MINUTE'),

@@ -28,6 +28,8 @@ export interface ChatPage {
   cspViolations: string[];
   /** Console errors, uncaught page errors and HTTP responses >= 400 (method and path). */
   errors: string[];
+  /** Paths of the WebSockets the page opened (no query: it holds the token). */
+  webSockets: string[];
   close(): Promise<void>;
 }
 
@@ -40,6 +42,8 @@ export async function openChatPage(browser: Browser, url: string, opts: { locale
   const page = await context.newPage();
   const cspViolations: string[] = [];
   const errors: string[] = [];
+  const webSockets: string[] = [];
+  page.on('websocket', (ws) => webSockets.push(new URL(ws.url()).pathname));
   await page.exposeFunction('__reportCsp', (v: string) => cspViolations.push(v));
   // Page-side code is given as strings: this project compiles without the DOM library.
   await page.addInitScript({ content: "document.addEventListener('securitypolicyviolation', (e) => window.__reportCsp(e.violatedDirective + ' ' + e.blockedURI));" });
@@ -52,7 +56,7 @@ export async function openChatPage(browser: Browser, url: string, opts: { locale
   });
   await page.goto(url);
   await sendBox(page).waitFor({ state: 'visible', timeout: 20000 });
-  return { page, cspViolations, errors, close: () => context.close() };
+  return { page, cspViolations, errors, webSockets, close: () => context.close() };
 }
 
 export function sendBox(page: Page) {

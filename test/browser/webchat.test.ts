@@ -49,6 +49,22 @@ test('a message typed by the user is sent, marked as sent, and the reply appears
   await expect(sendBox(page).inputValue()).resolves.toBe('');
 });
 
+test('replies are pushed over the conversation\'s WebSocket stream: no polling', async () => {
+  const { page } = chat;
+  expect(chat.webSockets).toEqual([expect.stringMatching(/^\/v3\/directline\/conversations\/[A-Za-z0-9_-]{16,64}\/stream$/)]);
+  const polls: string[] = [];
+  const onRequest = (r: { method(): string; url(): string }) => {
+    if (r.method() === 'GET' && /\/activities/.test(r.url())) polls.push(new URL(r.url()).pathname);
+  };
+  page.on('request', onRequest);
+  await sendMessage(page, 'par le flux');
+  await waitForText(page, 'Echo: par le flux');
+  await page.waitForTimeout(1500); // longer than Web Chat's polling interval
+  page.off('request', onRequest);
+  expect(polls).toEqual([]);
+  expect(server.stream.open).toBe(1);
+});
+
 test.each([PHONE, { width: 360, height: 640 }])('the layout fits a $width×$height screen: no sideways scrolling, send box in view', async (viewport) => {
   const { page } = chat;
   await page.setViewportSize(viewport);

@@ -9,10 +9,12 @@ import express from 'express';
 import { ActivityHandler, MessageFactory } from 'botbuilder';
 import { DirectLineAdapter } from '../../src/channels/directline/adapter';
 import { createDirectLineRouter, type DirectLineBot } from '../../src/channels/directline/router';
+import { ActivityFeed, withFeed } from '../../src/channels/directline/feed';
+import { attachDirectLineStream, type DirectLineStream, type StreamLimits } from '../../src/channels/directline/stream';
 import { TokenService } from '../../src/channels/directline/tokens';
 import { webRoutes } from '../../src/channels/directline/web-routes';
 import { createLogger, type Logger } from '../../src/logging/logger';
-import { DirectLineRepository } from '../../src/repositories/directline-repository';
+import { DirectLineRepository, type DirectLineStore } from '../../src/repositories/directline-repository';
 import type { LimitSettings } from '../../src/server/rate-limit';
 import { openTestDb, type TestDb } from '../support/db';
 
@@ -62,6 +64,12 @@ export interface DirectLineServer {
   api: string;
   adapter: DirectLineAdapter;
   repository: DirectLineRepository;
+  /** The repository as the channel uses it: its appends reach the open streams. */
+  store: DirectLineStore;
+  feed: ActivityFeed;
+  stream: DirectLineStream;
+  /** Called by the stream before (`before`) and after (`after`) each read of the log (races in tests). */
+  streamReads: { before?: (conversationId: string) => Promise<void>; after?: (conversationId: string) => Promise<void> };
   secret: Buffer;
   testDb: TestDb;
   logLines: string[];
@@ -71,18 +79,34 @@ export interface DirectLineServer {
   close(): Promise<void>;
 }
 
-export async function startDirectLineServer(opts: { bot?: DirectLineBot; web?: boolean; /** Rate limits (defaults otherwise). */ limits?: Partial<LimitSettings> } = {}): Promise<DirectLineServer> {
+export async function startDirectLineServer(
+  opts: { bot?: DirectLineBot; web?: boolean; /** Rate limits (defaults otherwise). */ limits?: Partial<LimitSettings>; streamLimits?: Partial<StreamLimits> } = {},
+): Promise<DirectLineServer> {
   const testDb = await openTestDb();
   const logLines: string[] = [];
   const log = createLogger('debug', {}, (line) => logLines.push(line));
   const repository = new DirectLineRepository(testDb.db, { retentionMs: TEST_CONFIG.CONVERSATION_RETENTION_HOURS * 3600 * 1000 });
   await repository.ensureIndexes();
-  const adapter = new DirectLineAdapter({ repository, log });
+  const feed = new ActivityFeed();
+  const store = withFeed(repository, feed);
+  const adapter = new DirectLineAdapter({ repository: store, log });
   const secret = crypto.randomBytes(32);
+  const config = { ...TEST_CONFIG, ...opts.limits };
   const app = express();
-  app.use('/v3/directline', createDirectLineRouter({ adapter, repository, bot: opts.bot ?? new EchoBot(), secret, config: { ...TEST_CONFIG, ...opts.limits }, log }));
+  app.use('/v3/directline', createDirectLineRouter({ adapter, repository: store, bot: opts.bot ?? new EchoBot(), secret, config, log, streaming: true }));
   if (opts.web) app.use(webRoutes());
   const server = http.createServer(app);
+  const streamReads: DirectLineServer['streamReads'] = {};
+  const streamStore = {
+    getConversation: (id: string) => store.getConversation(id),
+    async listActivities(conversationId: string, afterSeq: number, limit: number) {
+      await streamReads.before?.(conversationId);
+      const read = await store.listActivities(conversationId, afterSeq, limit);
+      await streamReads.after?.(conversationId);
+      return read;
+    },
+  };
+  const stream = attachDirectLineStream(server, { repository: streamStore, feed, secret, config, log, limits: opts.streamLimits });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -90,12 +114,17 @@ export async function startDirectLineServer(opts: { bot?: DirectLineBot; web?: b
     api: `${baseUrl}/v3/directline`,
     adapter,
     repository,
+    store,
+    feed,
+    stream,
+    streamReads,
     secret,
     testDb,
     logLines,
     log,
     tokensAt: (nowMs) => new TokenService(secret, TEST_CONFIG.DIRECTLINE_TOKEN_TTL_SECONDS, () => nowMs),
     async close() {
+      await stream.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,6 +1,7 @@
 /**
- * The Direct Line 3.0 REST endpoints that botframework-directlinejs calls when polling
- * (webSocket: false), mounted at /v3/directline. Every failure is a JSON `{ error: { code, message } }`.
+ * The Direct Line 3.0 REST endpoints that botframework-directlinejs calls, mounted at /v3/directline:
+ * start and resume (with a `streamUrl` when streaming is on, see stream.ts), post, poll. Every
+ * failure is a JSON `{ error: { code, message } }`.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { TurnContext } from 'botbuilder';
@@ -16,6 +17,7 @@ import { rejectDeepJson } from '../../server/json-depth';
 import { isStorageError } from '../../db/storage-watch';
 import { TurnKeeper } from './turn-keeper';
 import { directLineRateLimit, type LimitSettings } from '../../server/rate-limit';
+import { streamUrl } from './stream';
 
 export const BODY_LIMIT_BYTES = 32 * 1024;
 const POLL_BATCH = 100;
@@ -37,6 +39,8 @@ export interface DirectLineRouterOptions {
   now?: () => number;
   /** Runs turns so that none is lost; answers from memory while the database is down. Default: plain. */
   keeper?: TurnKeeper;
+  /** A WebSocket stream is attached (attachDirectLineStream): starting or resuming returns its `streamUrl`. */
+  streaming?: boolean;
 }
 
 interface Authed {
@@ -96,6 +100,13 @@ export function createDirectLineRouter(opts: DirectLineRouterOptions): Router {
     return { conversationId, token: issued.token, expires_in: issued.expiresIn };
   };
 
+  /** Starting or resuming: the token, and where to stream from (after `watermark`) when streaming is on. */
+  const conversationReply = (req: Request, conversationId: string, userId: string, watermark = '') => {
+    const reply = tokenReply(conversationId, userId);
+    const url = opts.streaming ? streamUrl(req, conversationId, watermark, reply.token) : undefined;
+    return url ? { ...reply, streamUrl: url } : reply;
+  };
+
 
   router.post('/tokens/generate', (req, res) => {
     const body = generateTokenSchema.safeParse(req.body);
@@ -122,7 +133,7 @@ export function createDirectLineRouter(opts: DirectLineRouterOptions): Router {
     } catch (err) {
       if (!standby(err)) throw err;
       keeper.keepConversation({ conversationId: claims.conversationId, userId: claims.userId, locale: body.data?.locale });
-      res.status(201).json(tokenReply(claims.conversationId, claims.userId));
+      res.status(201).json(conversationReply(req, claims.conversationId, claims.userId));
       return;
     }
     const { created, conversation } = outcome;
@@ -130,20 +141,24 @@ export function createDirectLineRouter(opts: DirectLineRouterOptions): Router {
     const startId = `${conversation.id}|start`;
     const start = keeper.startActivity(conversation.id, conversation.userId, conversation.locale);
     const runNow = created ? await keeper.register(conversation.id, startId, start) : false;
-    res.status(created ? 201 : 200).json(tokenReply(conversation.id, conversation.userId));
+    res.status(created ? 201 : 200).json(conversationReply(req, conversation.id, conversation.userId));
     if (!created) return;
     log.info('directline.conversation.started', { conversationId: conversation.id });
     if (runNow) keeper.start(startId, start);
   });
 
+  // Resuming (directlinejs does it whenever its stream closes): a fresh token and streamUrl from the watermark.
   router.get('/conversations/:id', requireToken, async (req, res) => {
+    const raw = req.query.watermark;
+    const watermark = typeof raw === 'string' && WATERMARK.test(raw) ? raw : '';
     try {
       const { conversation } = await conversationFor(req);
-      res.json(tokenReply(conversation.id, conversation.userId));
+      if (raw !== undefined && raw !== '' && !watermark) throw new DirectLineHttpError(400, 'invalid_watermark', 'The watermark must be a number.');
+      res.json(conversationReply(req, conversation.id, conversation.userId, watermark));
     } catch (err) {
       if (!standby(err)) throw err;
       const claims = claimsOf(req); // checked against the id in conversationFor, before the database
-      res.json(tokenReply(claims.conversationId, claims.userId));
+      res.json(conversationReply(req, claims.conversationId, claims.userId, watermark));
     }
   });
 

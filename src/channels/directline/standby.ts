@@ -1,8 +1,8 @@
 /**
  * What a web-chat person sees while the database cannot be reached: the replies made from memory
  * (the safety net's numbers, a notice that their message is kept) and any reply of a turn that
- * could not be stored. They are kept in this process only, served to the person's polls with the
- * watermark unchanged (Web Chat replaces an activity that comes again with the same id), and
+ * could not be stored. They are kept in this process only, pushed to the person's open streams and
+ * served to their polls with the watermark unchanged (Web Chat replaces an activity that comes again with the same id), and
  * forgotten after an hour. Each carries `channelData.standbyId`: a reply stored later, when the
  * database is back, carries the same id and the page shows it once.
  */
@@ -19,24 +19,29 @@ export class StandbyNotices {
   private readonly byConversation = new Map<string, { items: StandbyActivity[]; at: number }>();
   private counter = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** Told of every activity added (the conversation's open streams get it at once). */
+    private readonly onAdded?: (conversationId: string, added: StandbyActivity[]) => void,
+  ) {}
 
   /** Keeps the activities for the conversation's polls; returns their ids. */
   add(conversationId: string, activities: Record<string, unknown>[]): string[] {
     this.evict();
     const entry = this.byConversation.get(conversationId) ?? { items: [], at: this.now() };
     entry.at = this.now();
-    const ids: string[] = [];
+    const added: StandbyActivity[] = [];
     for (const a of activities) {
       const standbyId = typeof (a.channelData as { standbyId?: unknown } | undefined)?.standbyId === 'string' ? String((a.channelData as { standbyId: string }).standbyId) : this.nextId();
       const id = `${conversationId}|${standbyId}`;
-      entry.items.push({ id, activity: { ...a, channelData: { ...((a.channelData as object | undefined) ?? {}), standbyId } } });
-      ids.push(id);
+      added.push({ id, activity: { ...a, channelData: { ...((a.channelData as object | undefined) ?? {}), standbyId } } });
     }
+    entry.items.push(...added);
     entry.items.splice(0, Math.max(0, entry.items.length - MAX_PER_CONVERSATION));
     this.byConversation.delete(conversationId);
     this.byConversation.set(conversationId, entry);
-    return ids;
+    this.onAdded?.(conversationId, added);
+    return added.map((a) => a.id);
   }
 
   list(conversationId: string): StandbyActivity[] {

@@ -18,6 +18,7 @@ import { isStorageError, StorageUnavailableError, type StorageWatch } from '../.
 import type { DirectLineAdapter } from './adapter';
 import { activityId, CHANNEL_ID } from './ids';
 import { StandbyNotices } from './standby';
+import type { ActivityFeed } from './feed';
 
 export interface KeeperBot {
   run(context: TurnContext): Promise<void>;
@@ -45,17 +46,21 @@ export interface TurnKeeperOptions {
   standbyReplies?: StandbyReplies;
   /** This server is the only one on its database (embedded FerretDB, locked): every orphan is ours at once. */
   soleInstance?: boolean;
+  /** Open streams hear of the replies made from memory through it. */
+  feed?: ActivityFeed;
 }
 
 
 export class TurnKeeper {
-  readonly standby = new StandbyNotices();
+  readonly standby: StandbyNotices;
   private readonly running = new Set<string>();
   private recovering?: Promise<void>;
   private kept = 0;
 
   constructor(private readonly opts: TurnKeeperOptions) {
     this.kept = opts.spool?.size ?? 0;
+    const feed = opts.feed;
+    this.standby = new StandbyNotices(Date.now, feed ? (conversationId, added) => feed.standby(conversationId, added) : undefined);
   }
 
   /** Whether the database can be used now (always true without a watch). */
