@@ -34,13 +34,13 @@ export function readSafetySet(dir: string): SafetyExample[] {
 }
 
 /**
- * Everyday messages weigh much less than the written crisis and ordinary messages: there are many
- * more of them, and they use the words of danger harmlessly ("prise de sang", "je dors mal"), which
- * at 0.5 taught the model that blood or breathing are ordinary. Leave-one-writer-out CV
- * (bench/safety-cv.ts): recall at the same false-alarm rate was best at 0.05 (0: recall up but
- * false alarms on look-alikes 2× higher; 0.2 and 0.5: recall down 2–10 points).
+ * How much an everyday message (the NLU's utterances, negatives of the gate) counts against a
+ * written one. With 7 writers the CV preferred 0.05, measuring false alarms on look-alikes only;
+ * with 15 writers and the CV also scoring held-back everyday messages (bench/safety-cv.ts,
+ * 2026-12-06), recall at the same everyday false-alarm rate rose with the weight up to 0.6–1
+ * (at ~3% everyday alarms: 0.05 → 90%, 0.15 → 92%, 0.3 → 93%, 1 → 94%), look-alikes unchanged.
  */
-export const EVERYDAY_WEIGHT = 0.05;
+export const EVERYDAY_WEIGHT = 1;
 
 export interface WeightedExample {
   text: string;
