@@ -2,6 +2,7 @@
  * What the embedded database leaves on disk (a FerretDB of its own, on a fresh data dir): erased
  * data is gone from every file, write-ahead log included, and the files are the server user's only.
  */
+import { callbackCase } from '../support/case-record';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import { ensureFerretDbBinary, startFerretDb, type EmbeddedFerretDb } from '../.
 import { silentLogger } from '../../src/logging/logger';
 import { MongoBotStorage } from '../../src/repositories/bot-state-storage';
 import { DirectLineRepository } from '../../src/repositories/directline-repository';
-import { HandoffRepository, type CaseRecord } from '../../src/repositories/handoff-repository';
+import { HandoffRepository } from '../../src/repositories/handoff-repository';
 
 let dataDir: string;
 let server: EmbeddedFerretDb;
@@ -58,22 +59,8 @@ test('"forget me": no copy of the erased case, messages, activities or state sta
   for (let i = 0; i < 5; i++) await directLine.appendActivities(conversationId, [{ type: 'message', text: `my e-mail is ${marker} (${i})` }]);
   for (let i = 0; i < 5; i++) await state.write({ [key]: { turn: i, contact: marker } });
   const at = new Date();
-  const record: CaseRecord = {
-    _id: `case-${crypto.randomBytes(4).toString('hex')}`,
-    mode: 'callback',
-    reason: 'asked',
-    language: 'fr',
-    situation: { journey: 'logement', facts: {}, servicesSuggested: [] },
-    contact: { kind: 'email', value: marker },
-    conversation: { key },
-    status: 'new',
-    history: [{ status: 'new', at, by: 'person' }],
-    assignee: null,
-    outcome: null,
-    createdAt: at,
-    updatedAt: at,
-    expiresAt: new Date(at.getTime() + 86400_000),
-  };
+  const record = callbackCase({ _id: `case-${crypto.randomBytes(4).toString('hex')}`, reason: 'asked', contact: { kind: 'email', value: marker }, conversation: { key } }, at);
+
   await handoff.saveCase(record);
   await handoff.addMessage({ _id: crypto.randomUUID(), caseId: record._id, from: 'person', text: `call me: ${marker}`, at, expiresAt: record.expiresAt });
   await handoff.take(record._id, { id: 'agent-1', name: 'Agent' }, 180);

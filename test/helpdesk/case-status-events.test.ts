@@ -4,10 +4,11 @@
  * case, not even their own; on a Bot Framework channel a handoff host may add a protocol state to
  * the history of its own conversation's case only, and a case's history stays bounded.
  */
+import { callbackCase } from '../support/case-record';
 import crypto from 'node:crypto';
 import { startBoussole, type RunningBoussole } from '../../src/app/boussole';
 import { silentLogger } from '../../src/logging/logger';
-import { HandoffRepository, type CaseRecord } from '../../src/repositories/handoff-repository';
+import { HandoffRepository } from '../../src/repositories/handoff-repository';
 import { call, DirectLineClient, type WireActivity } from '../directline/support';
 
 jest.setTimeout(60000);
@@ -27,23 +28,8 @@ afterAll(async () => {
 /** A new callback case that came from the conversation `key` (`channel/conversation`). */
 async function caseOf(key: string): Promise<string> {
   const at = new Date();
-  const c: CaseRecord = {
-    _id: crypto.randomUUID(),
-    mode: 'callback',
-    reason: 'asked_for_person',
-    language: 'fr',
-    situation: { journey: 'logement', facts: {}, bassin: 'sud-est', servicesSuggested: [] },
-    contact: { kind: 'phone', value: '+32470123456' },
-    timeOfDay: 'any',
-    conversation: { key },
-    status: 'new',
-    history: [{ status: 'new', at, by: 'person' }],
-    assignee: null,
-    outcome: null,
-    createdAt: at,
-    updatedAt: at,
-    expiresAt: new Date(at.getTime() + 86400000),
-  };
+  const c = callbackCase({ situation: { journey: 'logement', facts: {}, bassin: 'sud-est', servicesSuggested: [] }, conversation: { key } }, at);
+
   await repo.saveCase(c);
   return c._id;
 }

@@ -3,6 +3,7 @@
  * lock-out, CSRF and Origin checks, roles, validation of every body and id (operators are refused),
  * bassin scoping, sign-out — and the audit log that records it.
  */
+import { callbackCase } from '../support/case-record';
 import crypto from 'node:crypto';
 import { startBoussole, type RunningBoussole } from '../../src/app/boussole';
 import { createAccount } from '../../src/helpdesk/create-account';
@@ -122,22 +123,7 @@ describe('cases: validation, scoping by bassin, roles', () => {
   beforeAll(async () => {
     const repo = new HandoffRepository(app.database.db);
     const at = new Date();
-    const base = (bassin: string | undefined): CaseRecord => ({
-      _id: crypto.randomUUID(),
-      mode: 'callback',
-      reason: 'asked_for_person',
-      language: 'fr',
-      situation: { journey: 'logement', facts: { commune: '21005' }, ...(bassin ? { bassin } : {}), servicesSuggested: [] },
-      contact: { kind: 'phone', value: '+32470123456' },
-      timeOfDay: 'any',
-      status: 'new',
-      history: [{ status: 'new', at, by: 'person' }],
-      assignee: null,
-      outcome: null,
-      createdAt: at,
-      updatedAt: at,
-      expiresAt: new Date(at.getTime() + 86400000),
-    });
+    const base = (bassin: string | undefined): CaseRecord => callbackCase({ situation: { journey: 'logement', facts: { commune: '21005' }, ...(bassin ? { bassin } : {}), servicesSuggested: [] } }, at);
     const c = base('sud-est');
     sudEstCase = c._id;
     await repo.saveCase(c);
