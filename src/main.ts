@@ -5,9 +5,11 @@ import { EmbeddedDbError } from './db/embedded-ferretdb';
 import { warmUpNumberRecognizers } from './nlu/numbers';
 
 async function main(): Promise<void> {
-  const app = await startBoussole();
-  // Before the first person, not during their turn (tests start the app without it: they need no number words).
+  // Before the first person, not during their turn (tests start the app without it: they need no
+  // number words). Before the app starts: it blocks for seconds, which would stall the database
+  // calls of a running server (and look like the database being down).
   warmUpNumberRecognizers();
+  const app = await startBoussole();
   process.stdout.write(`\nBoussole is running: open ${app.url} in your browser.\n\n`);
   let stopping = false;
   const stop = (signal: string) => {

@@ -54,8 +54,10 @@ export class StorageWatch {
   async guard<T>(op: () => Promise<T>): Promise<T> {
     if (this.down) throw new StorageUnavailableError('down');
     let timer: NodeJS.Timeout | undefined;
+    // setImmediate: after a stalled event loop, the timer can fire before the answer that arrived
+    // meanwhile is read; one more turn of the loop lets that answer win.
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StorageUnavailableError('timeout')), this.opts.timeoutMs);
+      timer = setTimeout(() => setImmediate(() => reject(new StorageUnavailableError('timeout'))), this.opts.timeoutMs);
     });
     try {
       return await Promise.race([op(), timeout]);

@@ -16,6 +16,9 @@
  * other filter reads and decodes the whole collection. So appending and polling address documents by
  * `_id` only (the conversation record, and `<conversationId>|<seq>`), and an append writes its own
  * activities and the conversation record, nothing else: its cost does not grow with the conversation.
+ * It still grows with the number of conversations stored: measured (bench:load, 2026-12-07),
+ * FerretDB reads the whole collection for `updateOne`/`replaceOne` even by `_id` (finds, inserts and
+ * deletes by `_id` stay flat) — the record's update is the part to replace (load and scale issue).
  * The record's `lastSeq` is a hint (a number known to be in use); the unique `_id` stays the arbiter.
  *
  * Expiry: only the conversation record carries `expiresAt`, moved to now + retention by every append;

@@ -60,6 +60,8 @@ test('database paused: a crisis message gets 112 and the helpline at once from m
   running.push(app);
   const amal = await open(app, 'fr-FR');
   await amal.pollUntil((s) => s.some(isBot), 30_000);
+  // Nothing failed yet: the start (with its number-model warm-up) must not look like an outage.
+  expect(app.events()).not.toContain('storage.down');
 
   const pid = app.ferretPid();
   process.kill(pid, 'SIGSTOP');
