@@ -62,10 +62,16 @@ export class TurnInboxRepository {
     await this.claims.createIndex({ at: 1 }, { name: 'at' });
   }
 
-  /** Idempotent: the same activity id written twice is one entry. */
+  /**
+   * Idempotent: the same activity id written twice is one entry. An insert, not an upsert: on
+   * FerretDB's SQLite backend an insert by `_id` stays flat, a replace reads the whole collection.
+   */
   async add(id: string, conversationId: string, activity: Record<string, unknown>): Promise<void> {
-    const doc: Omit<EntryDoc, '_id'> = { conversationId, json: JSON.stringify(activity), owner: this.instanceId, at: this.now() };
-    await this.entries.replaceOne({ _id: id }, doc, { upsert: true });
+    try {
+      await this.entries.insertOne({ _id: id, conversationId, json: JSON.stringify(activity), owner: this.instanceId, at: this.now() });
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== DUPLICATE_KEY) throw err;
+    }
   }
 
   async done(id: string): Promise<void> {
