@@ -18,6 +18,7 @@ import { DurableQueue } from '../../src/local/durable-queue';
 import { createLogger } from '../../src/logging/logger';
 import { ActivityFeed, attachDirectLineStream, createDirectLineRouter, DirectLineAdapter, withFeed } from '../../src/channels/directline';
 import { TurnKeeper, type KeptItem } from '../../src/channels/directline/turn-keeper';
+import { storeLayout } from '../../src/repositories/store-layout';
 import { DirectLineRepository } from '../../src/repositories/directline-repository';
 import { SettingsRepository } from '../../src/repositories/settings-repository';
 import { TurnInboxRepository } from '../../src/repositories/turn-inbox-repository';
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   const database = await openDatabase(cfg, log);
   const { db } = database;
   const feed = new ActivityFeed();
-  const repository = withFeed(new DirectLineRepository(db, { retentionMs: cfg.CONVERSATION_RETENTION_HOURS * 3600 * 1000 }), feed);
+  const repository = withFeed(new DirectLineRepository(db, { retentionMs: cfg.CONVERSATION_RETENTION_HOURS * 3600 * 1000, layout: await storeLayout(db) }), feed);
   const inbox = new TurnInboxRepository(db, crypto.randomBytes(9).toString('base64url'));
   await repository.ensureIndexes();
   await inbox.ensureIndexes();

@@ -8,7 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { connectMongo } from '../../src/db/database';
+import { Buckets } from '../../src/repositories/buckets';
 import { DIRECTLINE_COLLECTIONS } from '../../src/repositories/directline-repository';
+import { storeLayout } from '../../src/repositories/store-layout';
 import { count } from './stats';
 
 /** The repository root (this file runs from dist/bench/load/). */
@@ -149,7 +151,12 @@ export async function startServer(kind: ServerKind, dataDir: string, env: Record
     async stored() {
       const { client, db } = await connectMongo(ferretUri(ferretPid()), 'boussole');
       try {
-        const n = (name: string) => db.collection(name).estimatedDocumentCount();
+        const { buckets } = await storeLayout(db);
+        const n = async (name: string) => {
+          let count = 0;
+          for (const col of new Buckets(db, name, buckets).all()) count += await col.estimatedDocumentCount();
+          return count;
+        };
         return { conversations: await n(DIRECTLINE_COLLECTIONS.conversations), activities: await n(DIRECTLINE_COLLECTIONS.activities), states: await n(BOT_STATE) };
       } finally {
         await client.close();

@@ -3,8 +3,8 @@
  * size, a throw-away DATA_DIR and a fresh app process; a few real conversations are run first (one
  * per journey) and serve as templates; their documents are then cloned in bulk straight through
  * the driver (new conversation and user ids, everything else as stored: the collections' real
- * formats) up to `activities` stored activities (directline_activities, with their
- * directline_conversations records) and `states` conversation states (bot_state: each
+ * formats, in the buckets the app uses) up to `activities` stored activities (directline_activities,
+ * with their directline_conversations records) and `states` conversation states (bot_state: each
  * conversation's state and its user's); then a small steady load measures the reply latency.
  */
 import fs from 'node:fs';
@@ -13,7 +13,9 @@ import path from 'node:path';
 import type { Db, Document } from 'mongodb';
 import { newConversationId, newUserId } from '../../src/channels/directline/ids';
 import { connectMongo } from '../../src/db/database';
+import { Buckets } from '../../src/repositories/buckets';
 import { DIRECTLINE_COLLECTIONS } from '../../src/repositories/directline-repository';
+import { storeLayout } from '../../src/repositories/store-layout';
 import { BenchClient } from './client';
 import { runLevel, type LevelResult } from './generator';
 import { JOURNEYS } from './journeys';
@@ -97,15 +99,17 @@ async function templates(server: ServerProcess, db: Db, opts: SweepOptions): Pro
       await client.close();
     }
     const { conversationId, userId } = client;
-    const conversation = await db.collection(DIRECTLINE_COLLECTIONS.conversations).findOne({ _id: conversationId as never });
+    const { buckets } = await storeLayout(db);
+    const conversation = await new Buckets(db, DIRECTLINE_COLLECTIONS.conversations, buckets).of(conversationId).findOne({ _id: conversationId as never });
     if (!conversation) throw new Error(`template conversation ${conversationId} not stored`);
     const activities: Document[] = [];
     for (let seq = 1; ; seq++) {
-      const doc = await db.collection(DIRECTLINE_COLLECTIONS.activities).findOne({ _id: `${conversationId}|${seq}` as never });
+      const doc = await new Buckets(db, DIRECTLINE_COLLECTIONS.activities, buckets).of(conversationId).findOne({ _id: `${conversationId}|${seq}` as never });
       if (!doc) break;
       activities.push(doc);
     }
-    const states = (await db.collection(BOT_STATE).find({}).toArray()).filter((d) => String(d._id).includes(conversationId) || String(d._id).includes(userId));
+    const states: Document[] = [];
+    for (const col of new Buckets(db, BOT_STATE, buckets).all()) states.push(...(await col.find({}).toArray()).filter((d) => String(d._id).includes(conversationId) || String(d._id).includes(userId)));
     out.push({ conversationId, userId, conversation, activities, states });
   }
   return out;
@@ -115,9 +119,14 @@ async function templates(server: ServerProcess, db: Db, opts: SweepOptions): Pro
 class BulkWriter {
   written = 0;
   private readonly pending = new Map<string, Document[]>();
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly buckets: number,
+  ) {}
 
-  async add(collection: string, doc: Document): Promise<void> {
+  /** Adds `doc` to the bucket of `key` in the logical collection `name`. */
+  async add(name: string, key: string, doc: Document): Promise<void> {
+    const collection = new Buckets(this.db, name, this.buckets).of(key).collectionName;
     const list = this.pending.get(collection) ?? [];
     list.push(doc);
     this.pending.set(collection, list);
@@ -136,7 +145,7 @@ class BulkWriter {
 }
 
 async function preload(db: Db, tpl: Template[], activities: number, states: number, log: (l: string) => void): Promise<{ conversations: number; docs: number }> {
-  const writer = new BulkWriter(db);
+  const writer = new BulkWriter(db, (await storeLayout(db)).buckets);
   const started = Date.now();
   let stored = 0;
   let conversations = 0;
@@ -150,15 +159,19 @@ async function preload(db: Db, tpl: Template[], activities: number, states: numb
     ];
     if (stored < activities) {
       const take = t.activities.slice(0, activities - stored);
-      for (const a of take) await writer.add(DIRECTLINE_COLLECTIONS.activities, cloneWithIds(a, ids));
+      const conversationId = ids[0][1];
+      for (const a of take) await writer.add(DIRECTLINE_COLLECTIONS.activities, conversationId, cloneWithIds(a, ids));
       const record = cloneWithIds(t.conversation, ids);
       if (take.length < t.activities.length) record.lastSeq = take.length;
-      await writer.add(DIRECTLINE_COLLECTIONS.conversations, record);
+      await writer.add(DIRECTLINE_COLLECTIONS.conversations, conversationId, record);
       stored += take.length;
       conversations += 1;
     }
     if (stateCount < states) {
-      for (const s of t.states) await writer.add(BOT_STATE, cloneWithIds(s, ids));
+      for (const s of t.states) {
+        const doc = cloneWithIds(s, ids);
+        await writer.add(BOT_STATE, String(doc._id), doc);
+      }
       stateCount += 1;
     }
     if (Date.now() - lastReport > 10_000) {

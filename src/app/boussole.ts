@@ -20,6 +20,7 @@ import { BoussoleDialog } from '../bot/boussole-dialog';
 import { createUnderstanding } from '../nlu';
 import { CatalogueRepository } from '../repositories/catalogue-repository';
 import { MongoBotStorage } from '../repositories/bot-state-storage';
+import { storeLayout } from '../repositories/store-layout';
 import { SettingsRepository } from '../repositories/settings-repository';
 import { UnmetNeedsRepository } from '../repositories/unmet-needs-repository';
 import { DirectLineRepository } from '../repositories/directline-repository';
@@ -70,10 +71,12 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const catalogue = new CatalogueRepository(db);
     const unmet = new UnmetNeedsRepository(db);
     const retentionMs = cfg.CONVERSATION_RETENTION_HOURS * 3600 * 1000;
-    const storage = new MongoBotStorage(db, retentionMs);
+    // Split the collections written at every message where the server reads a whole collection per write.
+    const layout = await storeLayout(db);
+    const storage = new MongoBotStorage(db, retentionMs, layout);
     // Every append is announced to the conversation's open WebSocket streams (in-process feed).
     const feed = new ActivityFeed();
-    const directLineRepo = withFeed(new DirectLineRepository(db, { retentionMs }), feed);
+    const directLineRepo = withFeed(new DirectLineRepository(db, { retentionMs, layout }), feed);
     const handoffRepo = new HandoffRepository(db);
     const inbox = new TurnInboxRepository(db, crypto.randomBytes(9).toString('base64url'));
     for (const r of [catalogue, unmet, storage, directLineRepo, handoffRepo, inbox]) await r.ensureIndexes();

@@ -5,11 +5,14 @@
  * Every write pushes `expiresAt` forward; expired state is erased (TTL index and purgeExpired).
  * FerretDB v1 does not make a conditional replace atomic under concurrency, so writes to one key
  * are also serialised in this process (on MongoDB the filter alone is enough across instances).
+ * Kept in buckets by key (buckets.ts) where the server reads a whole collection for each write.
  */
 import crypto from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder-core';
 import type { Collection, Db } from 'mongodb';
+import { Buckets, breathe } from './buckets';
 import { ensureExpiryIndex } from './expiry';
+import type { StoreLayout } from './store-layout';
 
 interface StateDoc {
   _id: string;
@@ -19,14 +22,23 @@ interface StateDoc {
 }
 
 export class MongoBotStorage implements Storage {
-  private readonly col: Collection<StateDoc>;
+  private readonly cols: Buckets<StateDoc>;
   private readonly locks = new Map<string, Promise<void>>();
-  constructor(db: Db, private readonly retentionMs: number, collection = 'bot_state') {
-    this.col = db.collection<StateDoc>(collection);
+  constructor(
+    db: Db,
+    private readonly retentionMs: number,
+    private readonly layout: StoreLayout = { buckets: 1, indexes: true },
+    collection = 'bot_state',
+  ) {
+    this.cols = new Buckets<StateDoc>(db, collection, layout.buckets);
   }
 
   async ensureIndexes(): Promise<void> {
-    await ensureExpiryIndex(this.col);
+    if (this.layout.indexes) for (const col of this.cols.all()) await ensureExpiryIndex(col);
+  }
+
+  private col(key: string): Collection<StateDoc> {
+    return this.cols.of(key);
   }
 
   /** One lookup per key: FerretDB pushes only an exact `_id` filter down (`$in` would read every conversation's state). */
@@ -34,7 +46,7 @@ export class MongoBotStorage implements Storage {
     const now = new Date();
     const out: StoreItems = {};
     for (const key of new Set(keys.map(String))) {
-      const d = await this.col.findOne({ _id: key });
+      const d = await this.col(key).findOne({ _id: key });
       if (d && d.expiresAt > now) out[d._id] = { ...(JSON.parse(d.data) as object), eTag: d.eTag };
     }
     return out;
@@ -60,26 +72,34 @@ export class MongoBotStorage implements Storage {
     const { eTag, ...rest } = (value ?? {}) as { eTag?: string };
     const next: StateDoc = { _id: key, data: JSON.stringify(rest), eTag: crypto.randomUUID(), expiresAt: new Date(Date.now() + this.retentionMs) };
     if (!eTag || eTag === '*') {
-      await this.col.replaceOne({ _id: key }, next, { upsert: true });
+      await this.col(key).replaceOne({ _id: key }, next, { upsert: true });
       return;
     }
-    const res = await this.col.replaceOne({ _id: key, eTag: String(eTag) }, next);
+    const res = await this.col(key).replaceOne({ _id: key, eTag: String(eTag) }, next);
     if (res.matchedCount > 0) return;
-    if (await this.col.countDocuments({ _id: key })) throw new Error(`Storage: eTag conflict for key ${key}`);
-    await this.col.insertOne(next);
+    if (await this.col(key).findOne({ _id: key }, { projection: { _id: 1 } })) throw new Error(`Storage: eTag conflict for key ${key}`);
+    await this.col(key).insertOne(next);
   }
 
   async delete(keys: string[]): Promise<void> {
-    if (keys.length) await this.col.deleteMany({ _id: { $in: keys.map(String) } });
+    for (const key of new Set(keys.map(String))) await this.col(key).deleteOne({ _id: key });
   }
 
   /** Deletes every key that starts with a prefix (a conversation's or a user's state). */
   async deletePrefix(prefix: string): Promise<number> {
     const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return (await this.col.deleteMany({ _id: { $regex: `^${escaped}` } })).deletedCount;
+    let deleted = 0;
+    for (const col of this.cols.all()) deleted += (await col.deleteMany({ _id: { $regex: `^${escaped}` } })).deletedCount;
+    return deleted;
   }
 
+  /** Bucket by bucket, letting turns run in between: a purge never holds the database for long. */
   async purgeExpired(now = new Date()): Promise<number> {
-    return (await this.col.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+    let deleted = 0;
+    for (const col of this.cols.all()) {
+      deleted += (await col.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+      await breathe();
+    }
+    return deleted;
   }
 }

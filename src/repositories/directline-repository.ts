@@ -12,22 +12,25 @@
  * "Forget my data" erases the activities but keeps the (content-free) conversation record and its
  * sequence floor, so the bot's confirmation is still delivered above the client's watermark.
  *
- * Cost: FerretDB v1 on SQLite pushes a filter down only when it is exactly `{ _id: <string> }`; any
- * other filter reads and decodes the whole collection. So appending and polling address documents by
- * `_id` only (the conversation record, and `<conversationId>|<seq>`), and an append writes its own
- * activities and the conversation record, nothing else: its cost does not grow with the conversation.
- * It still grows with the number of conversations stored: measured (bench:load, 2026-12-07),
- * FerretDB reads the whole collection for `updateOne`/`replaceOne` even by `_id` (finds, inserts and
- * deletes by `_id` stay flat) — the record's update is the part to replace (load and scale issue).
- * The record's `lastSeq` is a hint (a number known to be in use); the unique `_id` stays the arbiter.
+ * Cost: FerretDB v1 on SQLite pushes a filter down only when it is exactly `{ _id: <string> }` in a
+ * find; any other filter, and every update or delete (even by `_id`), reads the whole collection.
+ * So appending and polling are finds and inserts by `_id` (the conversation record, and
+ * `<conversationId>|<seq>`), nothing else, and both collections are split in buckets by conversation
+ * (buckets.ts) so the rare updates and the purge read a small part of what is stored. The record is
+ * rewritten only when its expiry is due to move by more than `refreshMs`, not at every message.
+ * The record's `lastSeq` is a hint (a number known to be in use), as is this process's memory of the
+ * last number of recent conversations; the unique `_id` stays the arbiter.
  *
- * Expiry: only the conversation record carries `expiresAt`, moved to now + retention by every append;
+ * Expiry: only the conversation record carries `expiresAt`, moved to now + retention by an append
+ * when it is due (so a conversation lives between retention − refreshMs and retention after its last message);
  * activities expire with their conversation: `purgeExpired()` deletes the expired conversations, then
  * every activity whose conversation is gone. A TTL index on conversations is created where the server
  * supports it (MongoDB); FerretDB v1 refuses `expireAfterSeconds` ("not implemented yet"), and the
  * activities need the purge anyway, so `purgeExpired()` runs on a timer.
  */
+import { Buckets, breathe } from './buckets';
 import { ensureExpiryIndex } from './expiry';
+import type { StoreLayout } from './store-layout';
 import type { Collection, Db } from 'mongodb';
 
 export interface DirectLineConversation {
@@ -96,6 +99,8 @@ interface ActivityDoc {
 
 const DUPLICATE_KEY = 11000;
 const MAX_CLAIM_ATTEMPTS = 50;
+/** Conversations whose last sequence number this process remembers (a hint: saves lookups). */
+const REMEMBERED = 20_000;
 
 export const DIRECTLINE_COLLECTIONS = { conversations: 'directline_conversations', activities: 'directline_activities' } as const;
 
@@ -119,23 +124,54 @@ function parseActivity(seq: number, json: string): StoredActivity | null {
 }
 
 export class DirectLineRepository implements DirectLineStore {
-  private readonly conversations: Collection<ConversationDoc>;
-  private readonly activities: Collection<ActivityDoc>;
+  private readonly conversationBuckets: Buckets<ConversationDoc>;
+  private readonly activityBuckets: Buckets<ActivityDoc>;
   private readonly retentionMs: number;
+  /** The record's expiry is rewritten only when it would move by more than this. */
+  private readonly refreshMs: number;
+  private readonly layout: StoreLayout;
   private readonly now: () => Date;
+  /** Last number used, per conversation (its record's createdAt tells one life of an id from the next). */
+  private readonly lastSeqs = new Map<string, { seq: number; born: number }>();
   /** Appends of one conversation in this process run one after the other (no self-contention). */
   private readonly appendQueues = new Map<string, Promise<unknown>>();
 
-  constructor(db: Db, opts: { retentionMs: number; now?: () => Date }) {
-    this.conversations = db.collection<ConversationDoc>(DIRECTLINE_COLLECTIONS.conversations);
-    this.activities = db.collection<ActivityDoc>(DIRECTLINE_COLLECTIONS.activities);
+  constructor(db: Db, opts: { retentionMs: number; layout?: StoreLayout; /** Default: 1% of the retention, at most an hour. */ refreshMs?: number; now?: () => Date }) {
+    this.layout = opts.layout ?? { buckets: 1, indexes: true };
+    this.conversationBuckets = new Buckets<ConversationDoc>(db, DIRECTLINE_COLLECTIONS.conversations, this.layout.buckets);
+    this.activityBuckets = new Buckets<ActivityDoc>(db, DIRECTLINE_COLLECTIONS.activities, this.layout.buckets);
     this.retentionMs = opts.retentionMs;
+    this.refreshMs = opts.refreshMs ?? Math.min(opts.retentionMs / 100, 3600_000);
     this.now = opts.now ?? (() => new Date());
   }
 
+  /** The record of a conversation (its bucket). */
+  private conversations(conversationId: string): Collection<ConversationDoc> {
+    return this.conversationBuckets.of(conversationId);
+  }
+
+  /** The activities of a conversation (same bucket number as its record). */
+  private activities(conversationId: string): Collection<ActivityDoc> {
+    return this.activityBuckets.of(conversationId);
+  }
+
   async ensureIndexes(): Promise<IndexReport> {
-    await this.activities.createIndex({ conversationId: 1, seq: 1 }, { name: 'conversation_seq' });
-    return { ttl: (await ensureExpiryIndex(this.conversations)) === 'ttl' };
+    if (!this.layout.indexes) return { ttl: false };
+    let ttl = true;
+    for (const col of this.activityBuckets.all()) await col.createIndex({ conversationId: 1, seq: 1 }, { name: 'conversation_seq' });
+    for (const col of this.conversationBuckets.all()) ttl = (await ensureExpiryIndex(col)) === 'ttl' && ttl;
+    return { ttl };
+  }
+
+  private remember(conversationId: string, born: Date, seq: number): void {
+    this.lastSeqs.delete(conversationId);
+    this.lastSeqs.set(conversationId, { seq, born: born.getTime() });
+    if (this.lastSeqs.size > REMEMBERED) this.lastSeqs.delete(this.lastSeqs.keys().next().value as string);
+  }
+
+  private remembered(conversationId: string, born: Date | undefined): number {
+    const known = this.lastSeqs.get(conversationId);
+    return known && born && known.born === born.getTime() ? known.seq : 0;
   }
 
   async createConversation(input: { id: string; userId: string; locale?: string }): Promise<{ created: boolean; conversation: DirectLineConversation }> {
@@ -145,7 +181,8 @@ export class DirectLineRepository implements DirectLineStore {
     // An expired conversation not purged yet must not block (or be revived with old activities).
     await this.purgeConversationIfExpired(input.id, now);
     try {
-      await this.conversations.insertOne(doc);
+      await this.conversations(input.id).insertOne(doc);
+      this.lastSeqs.delete(input.id);
       return { created: true, conversation: toConversation(doc) };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -177,30 +214,53 @@ export class DirectLineRepository implements DirectLineStore {
     if (!conversation) return null;
     const seqs: number[] = [];
     // Above every number known to be used; another instance may have gone further (duplicate: look).
-    let next = Math.max(conversation.lastSeq ?? 0, conversation.seqFloor ?? 0) + 1;
+    let next = Math.max(conversation.lastSeq ?? 0, conversation.seqFloor ?? 0, this.remembered(conversationId, conversation.createdAt)) + 1;
     for (const activity of activities) {
       const json = JSON.stringify(activity);
       for (let attempt = 1; ; attempt++) {
         try {
-          await this.activities.insertOne({ _id: `${conversationId}|${next}`, conversationId, seq: next, json, storedAt: now });
+          await this.activities(conversationId).insertOne({ _id: `${conversationId}|${next}`, conversationId, seq: next, json, storedAt: now });
           break;
         } catch (err) {
           // Another writer (another server instance) took this number: continue after its last one.
           if (!isDuplicateKey(err) || attempt >= MAX_CLAIM_ATTEMPTS) throw err;
-          next = Math.max(next, await this.lastSeq(conversationId)) + 1;
+          next = await this.firstFreeAfter(conversationId, next);
         }
       }
       seqs.push(next);
+      this.remember(conversationId, conversation.createdAt, next);
       next += 1;
     }
-    // The one other write: the conversation's expiry (earlier activities are never rewritten).
-    const touched = await this.conversations.updateOne({ _id: conversationId }, { $set: { expiresAt: this.expiry(now) }, ...(seqs.length ? { $max: { lastSeq: seqs[seqs.length - 1] } } : {}) });
+    // The record is rewritten only when its expiry is due (earlier activities are never rewritten).
+    if (conversation.expiresAt.getTime() - now.getTime() > this.retentionMs - this.refreshMs) return seqs;
+    const touched = await this.conversations(conversationId).updateOne({ _id: conversationId }, { $set: { expiresAt: this.expiry(now) }, ...(seqs.length ? { $max: { lastSeq: seqs[seqs.length - 1] } } : {}) });
     // Ended while we were writing: do not leave orphans behind.
     if (!touched.matchedCount) {
-      await this.activities.deleteMany({ conversationId });
+      await this.activities(conversationId).deleteMany({ conversationId });
       return null;
     }
     return seqs;
+  }
+
+  /**
+   * The first number above `taken` with no activity, found by `_id` lookups only: numbers above the
+   * erasure floor have no gaps, so it is the end of a run (doubling steps, then halving).
+   */
+  private async firstFreeAfter(conversationId: string, taken: number): Promise<number> {
+    const used = async (seq: number) => (await this.activities(conversationId).findOne({ _id: `${conversationId}|${seq}` }, { projection: { _id: 1 } })) !== null;
+    let low = taken; // known used
+    let step = 1;
+    while (await used(low + step)) {
+      low += step;
+      step *= 2;
+    }
+    let high = low + step; // known free
+    while (high - low > 1) {
+      const mid = Math.floor((low + high) / 2);
+      if (await used(mid)) low = mid;
+      else high = mid;
+    }
+    return high;
   }
 
   /** One `_id` lookup per activity (pushed down on FerretDB), instead of a query over every conversation's. */
@@ -209,11 +269,11 @@ export class DirectLineRepository implements DirectLineStore {
     let seq = afterSeq + 1;
     let jumped = false;
     for (let read = 0; read < limit; ) {
-      const doc = await this.activities.findOne({ _id: `${conversationId}|${seq}` });
+      const doc = await this.activities(conversationId).findOne({ _id: `${conversationId}|${seq}` });
       if (!doc) {
-        const record = await this.conversations.findOne({ _id: conversationId }, { projection: { seqFloor: 1, lastSeq: 1 } });
+        const record = await this.conversations(conversationId).findOne({ _id: conversationId }, { projection: { seqFloor: 1, lastSeq: 1, createdAt: 1 } });
         const floor = record?.seqFloor ?? 0;
-        if (Math.max(floor, record?.lastSeq ?? 0) < seq) break; // nothing further: the usual empty poll
+        if (Math.max(floor, record?.lastSeq ?? 0, this.remembered(conversationId, record?.createdAt)) < seq) break; // nothing further: the usual empty poll
         // Numbers have no gaps except below an erasure floor: continue above it.
         if (floor >= seq && !jumped) {
           jumped = true;
@@ -232,70 +292,77 @@ export class DirectLineRepository implements DirectLineStore {
   }
 
   private async queryAfter(conversationId: string, afterSeq: number, limit: number): Promise<StoredActivity[]> {
-    const docs = await this.activities.find({ conversationId, seq: { $gt: afterSeq } }).sort({ seq: 1 }).limit(limit).toArray();
+    const docs = await this.activities(conversationId).find({ conversationId, seq: { $gt: afterSeq } }).sort({ seq: 1 }).limit(limit).toArray();
     return docs.map((d) => parseActivity(d.seq, d.json)).filter((a): a is StoredActivity => a !== null);
   }
 
   async eraseConversation(conversationId: string, opts: { end?: boolean } = {}): Promise<boolean> {
     if (opts.end) {
-      const ended = (await this.conversations.deleteOne({ _id: conversationId })).deletedCount;
-      const erased = (await this.activities.deleteMany({ conversationId })).deletedCount;
+      this.lastSeqs.delete(conversationId);
+      const ended = (await this.conversations(conversationId).deleteOne({ _id: conversationId })).deletedCount;
+      const erased = (await this.activities(conversationId).deleteMany({ conversationId })).deletedCount;
       return ended + erased > 0;
     }
     // Floor first, then delete up to it: a reply claimed meanwhile keeps a number above the floor.
     const last = await this.lastActivitySeq(conversationId);
     if (last === 0) return false;
-    await this.conversations.updateOne({ _id: conversationId, $or: [{ seqFloor: { $exists: false } }, { seqFloor: { $lt: last } }] }, { $set: { seqFloor: last } });
-    return (await this.activities.deleteMany({ conversationId, seq: { $lte: last } })).deletedCount > 0;
+    await this.conversations(conversationId).updateOne({ _id: conversationId, $or: [{ seqFloor: { $exists: false } }, { seqFloor: { $lt: last } }] }, { $set: { seqFloor: last } });
+    return (await this.activities(conversationId).deleteMany({ conversationId, seq: { $lte: last } })).deletedCount > 0;
   }
 
+  /** Bucket by bucket, letting turns run in between: a purge never holds the database for long. */
   async purgeExpired(now: Date = this.now()): Promise<PurgeResult> {
-    const expired = await this.conversations.find({ expiresAt: { $lte: now } }, { projection: { _id: 1 } }).toArray();
-    const ids = expired.map((d) => d._id);
-    const conversations = ids.length ? (await this.conversations.deleteMany({ _id: { $in: ids }, expiresAt: { $lte: now } })).deletedCount : 0;
-    return { conversations, activities: await this.purgeOrphans() };
+    const out: PurgeResult = { conversations: 0, activities: 0 };
+    const records = this.conversationBuckets.all();
+    const logs = this.activityBuckets.all();
+    for (let i = 0; i < records.length; i++) {
+      out.conversations += (await records[i].deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+      await breathe();
+      out.activities += await this.purgeOrphans(records[i], logs[i]);
+      await breathe();
+    }
+    return out;
   }
 
   /**
    * Activities expire with their conversation: erases those whose conversation is gone (expired, TTL,
-   * ended, or left by an interrupted write). Activity ids are read before conversation ids, and an
-   * activity is stored only once its conversation exists; `storedAt` spares one written meanwhile.
+   * ended, or left by an interrupted write), in one bucket (a record and its activities share the
+   * bucket number). Activity ids are read before conversation ids, and an activity is stored only
+   * once its conversation exists; `storedAt` spares one written meanwhile.
    */
-  private async purgeOrphans(): Promise<number> {
+  private async purgeOrphans(records: Collection<ConversationDoc>, logs: Collection<ActivityDoc>): Promise<number> {
     const started = this.now();
-    const withActivities = (await this.activities.distinct('conversationId')).map(String);
+    const withActivities = (await logs.distinct('conversationId')).map(String);
     if (!withActivities.length) return 0;
-    const live = new Set((await this.conversations.find({ _id: { $in: withActivities } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+    const live = new Set<string>();
+    for (let i = 0; i < withActivities.length; i += 1000) {
+      for (const d of await records.find({ _id: { $in: withActivities.slice(i, i + 1000) } }, { projection: { _id: 1 } }).toArray()) live.add(d._id);
+    }
     const orphaned = withActivities.filter((id) => !live.has(id));
     let deleted = 0;
     for (let i = 0; i < orphaned.length; i += 500) {
-      deleted += (await this.activities.deleteMany({ conversationId: { $in: orphaned.slice(i, i + 500) }, storedAt: { $lt: started } })).deletedCount;
+      deleted += (await logs.deleteMany({ conversationId: { $in: orphaned.slice(i, i + 500) }, storedAt: { $lt: started } })).deletedCount;
+      await breathe();
     }
     return deleted;
   }
 
   private async purgeConversationIfExpired(id: string, now: Date): Promise<void> {
-    const found = await this.conversations.findOne({ _id: id }, { projection: { expiresAt: 1 } });
+    const found = await this.conversations(id).findOne({ _id: id }, { projection: { expiresAt: 1 } });
     if (!found || found.expiresAt > now) return;
-    await this.conversations.deleteOne({ _id: id });
-    await this.activities.deleteMany({ conversationId: id });
+    this.lastSeqs.delete(id);
+    await this.conversations(id).deleteOne({ _id: id });
+    await this.activities(id).deleteMany({ conversationId: id });
   }
 
   /** The conversation's record if it has not expired; read by `_id` alone (FerretDB pushes only that down). */
   private async liveRecord(id: string, now: Date): Promise<ConversationDoc | null> {
-    const doc = await this.conversations.findOne({ _id: id });
+    const doc = await this.conversations(id).findOne({ _id: id });
     return doc && doc.expiresAt > now ? doc : null;
   }
 
-  /** The last number in use: activities first, then the erasure floor (see eraseConversation's order). */
-  private async lastSeq(conversationId: string): Promise<number> {
-    const last = await this.lastActivitySeq(conversationId);
-    const conv = await this.conversations.findOne({ _id: conversationId }, { projection: { seqFloor: 1 } });
-    return Math.max(last, conv?.seqFloor ?? 0);
-  }
-
   private async lastActivitySeq(conversationId: string): Promise<number> {
-    const last = await this.activities.find({ conversationId }, { projection: { seq: 1 } }).sort({ seq: -1 }).limit(1).next();
+    const last = await this.activities(conversationId).find({ conversationId }, { projection: { seq: 1 } }).sort({ seq: -1 }).limit(1).next();
     return last ? last.seq : 0;
   }
 

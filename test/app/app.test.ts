@@ -8,6 +8,7 @@ import { startBoussole, type RunningBoussole } from '../../src/app/boussole';
 import { createLogger } from '../../src/logging/logger';
 import { HandoffRepository } from '../../src/repositories/handoff-repository';
 import { call, DirectLineClient, type WireActivity } from '../directline/support';
+import { storedIn } from '../support/store';
 
 let app: RunningBoussole;
 const logLines: string[] = [];
@@ -100,10 +101,11 @@ test('/api/messages never reaches a web chat conversation: a forged "forget me" 
   const stateKey = `directline/conversations/${dl.conversationId}/`;
   const handoff = new HandoffRepository(app.database.db);
   await handoff.saveSession({ _id: `directline/${dl.conversationId}`, step: 'contact', data: {}, tries: 0, expiresAt: new Date(Date.now() + 3600_000) });
+  const stored = await storedIn(app.database.db);
   const webChatData = async () => ({
-    state: await app.database.db.collection('bot_state').countDocuments({ _id: stateKey } as never),
-    person: await app.database.db.collection('bot_state').countDocuments({ _id: `directline/users/${dl.userId}/` } as never),
-    activities: await app.database.db.collection('directline_activities').countDocuments({ conversationId: dl.conversationId } as never),
+    state: await stored.state(stateKey).countDocuments({ _id: stateKey } as never),
+    person: await stored.state(`directline/users/${dl.userId}/`).countDocuments({ _id: `directline/users/${dl.userId}/` } as never),
+    activities: await stored.activities(dl.conversationId).countDocuments({ conversationId: dl.conversationId } as never),
     session: Boolean(await handoff.session(`directline/${dl.conversationId}`)),
   });
   const before = await webChatData();
@@ -142,7 +144,8 @@ test('a full web chat conversation through /v3/directline with the real bot, dat
   expect(seen.find((a) => orientation(a))!.locale).toBe('nl');
 
   // Conversation state is in MongoDB, stored as text, with an expiry.
-  const state = await app.database.db.collection('bot_state').find({ _id: { $regex: dl.conversationId } } as never).toArray();
+  const stored = await storedIn(app.database.db);
+  const state = await stored.findAll('bot_state', { _id: { $regex: dl.conversationId } } as never);
   expect(state).toHaveLength(1);
   expect(state[0].expiresAt).toBeInstanceOf(Date);
 
@@ -153,10 +156,10 @@ test('a full web chat conversation through /v3/directline with the real bot, dat
   await dl.say('vergeet mij');
   await dl.pollUntil((s) => s.some((a) => /gewist/.test(a.text ?? '')));
   // The state is deleted when the turn ends, just after the confirmation is delivered.
-  const stateLeft = async () => app.database.db.collection('bot_state').countDocuments({ _id: { $regex: dl.conversationId } } as never);
+  const stateLeft = async () => (await stored.findAll('bot_state', { _id: { $regex: dl.conversationId } } as never)).length;
   for (let i = 0; i < 50 && (await stateLeft()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
   expect(await stateLeft()).toBe(0);
-  const left = await app.database.db.collection('directline_activities').find({ conversationId: dl.conversationId } as never).toArray();
+  const left = await stored.activities(dl.conversationId).find({ conversationId: dl.conversationId } as never).toArray();
   expect(left.map((d) => String(d.activity ?? d.json ?? JSON.stringify(d)))).not.toEqual(expect.arrayContaining([expect.stringMatching(/schaarbeek/i)]));
 });
 

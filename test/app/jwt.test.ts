@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { startBoussole, type RunningBoussole } from '../../src/app/boussole';
 import { silentLogger } from '../../src/logging/logger';
 import { call } from '../directline/support';
+import { storedIn } from '../support/store';
 
 let app: RunningBoussole;
 beforeAll(async () => {
@@ -23,5 +24,5 @@ test.each<[string, Record<string, string>]>([
   const activity = { type: 'message', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9/', from: { id: 'u' }, recipient: { id: 'b' }, conversation: { id: 'c-jwt' }, text: 'bonjour', deliveryMode: 'expectReplies' };
   const r = await call(`${app.url}api/messages`, { method: 'POST', json: activity, headers });
   expect(r.status).toBe(401);
-  expect(await app.database.db.collection('bot_state').countDocuments({})).toBe(0);
+  expect(await (await storedIn(app.database.db)).findAll('bot_state')).toEqual([]);
 });

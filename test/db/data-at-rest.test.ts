@@ -13,6 +13,7 @@ import { ensureFerretDbBinary, startFerretDb, type EmbeddedFerretDb } from '../.
 import { silentLogger } from '../../src/logging/logger';
 import { MongoBotStorage } from '../../src/repositories/bot-state-storage';
 import { DirectLineRepository } from '../../src/repositories/directline-repository';
+import { storeLayout } from '../../src/repositories/store-layout';
 import { HandoffRepository } from '../../src/repositories/handoff-repository';
 
 let dataDir: string;
@@ -50,8 +51,9 @@ test('"forget me": no copy of the erased case, messages, activities or state sta
   const conversationId = `conv-at-rest-${crypto.randomBytes(4).toString('hex')}`;
   const key = `directline/${conversationId}`;
   const handoff = new HandoffRepository(db);
-  const directLine = new DirectLineRepository(db, { retentionMs: 3600_000 });
-  const state = new MongoBotStorage(db, 3600_000);
+  const layout = await storeLayout(db);
+  const directLine = new DirectLineRepository(db, { retentionMs: 3600_000, layout });
+  const state = new MongoBotStorage(db, 3600_000, layout);
   for (const r of [handoff, directLine, state]) await r.ensureIndexes();
 
   // What a conversation that went to the Helpdesk leaves, each document written several times.

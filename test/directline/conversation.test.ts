@@ -3,6 +3,7 @@ import { MessageFactory, TurnContext, type ConversationReference } from 'botbuil
 import { ConversationNotFoundError } from '../../src/channels/directline/errors';
 import { TURN_ERROR_EVENT } from '../../src/channels/directline/adapter';
 import { botMessages, call, CARD, DirectLineClient, startDirectLineServer, type DirectLineServer, type WireActivity } from './support';
+import { storedIn } from '../support/store';
 
 let server: DirectLineServer;
 beforeAll(async () => {
@@ -102,7 +103,7 @@ test('text that looks like a database operator is stored and echoed as plain tex
   const userStored = stored.map((s) => s.activity).filter((a) => (a.from as { role: string }).role === 'user');
   expect(userStored.map((a) => a.text)).toEqual(hostile);
   expect(userStored[0].value).toEqual({ $where: 'sleep(1000)', 'dotted.key': hostile[0] });
-  const raw = await server.testDb.db.collection('directline_activities').findOne({ conversationId: client.conversationId, seq: 2 });
+  const raw = await (await storedIn(server.testDb.db)).activities(client.conversationId).findOne({ conversationId: client.conversationId, seq: 2 });
   expect(typeof raw?.json).toBe('string');
 });
 
@@ -176,7 +177,7 @@ test('"forget my data" erases what was said; the bot can still confirm, above th
   const reference = referenceOf(client.seen.find((a) => a.text === 'my private words')!);
 
   expect(await server.repository.eraseConversation(client.conversationId)).toBe(true);
-  const raw = await server.testDb.db.collection('directline_activities').find({ conversationId: client.conversationId }).toArray();
+  const raw = await (await storedIn(server.testDb.db)).activities(client.conversationId).find({ conversationId: client.conversationId }).toArray();
   expect(raw).toEqual([]);
   const fromScratch = await call<{ activities: WireActivity[] }>(`${server.api}/conversations/${client.conversationId}/activities`, { token: client.token });
   expect(fromScratch.body.activities).toEqual([]);

@@ -1,32 +1,64 @@
 /** The Direct Line activity log on the real test database: sequence, expiry, purge, erasure, cost. */
 import { MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
 import { connectMongo } from '../../src/db/database';
+import { Buckets } from '../../src/repositories/buckets';
 import { DirectLineRepository, DIRECTLINE_COLLECTIONS } from '../../src/repositories/directline-repository';
+import { storeLayout, type StoreLayout } from '../../src/repositories/store-layout';
 import { openTestDb, type TestDb } from '../support/db';
 
 const HOUR = 3600 * 1000;
 let t: TestDb;
 let clock: Date;
 let repo: DirectLineRepository;
+let layout: StoreLayout;
 
+// Every test runs twice: with the layout this server gets (FerretDB: buckets, no secondary indexes) and with MongoDB's (one collection, indexes).
+const LAYOUTS: Array<[string, StoreLayout | 'this server']> = [
+  ['the layout of this server', 'this server'],
+  ['the MongoDB layout', { buckets: 1, indexes: true }],
+];
+
+describe.each(LAYOUTS)('%s', (_name, chosen) => {
 beforeAll(async () => {
   t = await openTestDb();
+  layout = chosen === 'this server' ? await storeLayout(t.db) : chosen;
   clock = new Date('2025-03-01T10:00:00Z');
-  repo = new DirectLineRepository(t.db, { retentionMs: 24 * HOUR, now: () => clock });
+  repo = new DirectLineRepository(t.db, { retentionMs: 24 * HOUR, layout, now: () => clock });
   await repo.ensureIndexes();
 });
 afterAll(async () => t.close());
 
-const raw = (name: keyof typeof DIRECTLINE_COLLECTIONS) => t.db.collection(DIRECTLINE_COLLECTIONS[name]);
+/** The physical collection holding a conversation's record or activities. */
+const raw = (name: keyof typeof DIRECTLINE_COLLECTIONS, conversationId: string) => new Buckets(t.db, DIRECTLINE_COLLECTIONS[name], layout.buckets).of(conversationId);
 const msg = (text: string) => ({ type: 'message', text });
 
 test('ensureIndexes is idempotent and says whether the database enforces expiry (FerretDB v1 does not)', async () => {
   const build = (await t.db.command({ buildInfo: 1 })) as { ferretdbVersion?: string };
   const again = await repo.ensureIndexes();
-  expect(again).toEqual({ ttl: build.ferretdbVersion === undefined });
+  expect(again).toEqual({ ttl: build.ferretdbVersion === undefined && layout.indexes });
+  if (!layout.indexes) {
+    expect(build.ferretdbVersion).toBeDefined(); // only FerretDB's layout goes without them
+    return;
+  }
   // Only the conversation record carries the expiry; activities expire with it.
-  expect((await raw('conversations').indexes()).map((i) => i.name)).toContain(again.ttl ? 'expiresAt_ttl' : 'expiresAt');
-  expect((await raw('activities').indexes()).map((i) => i.name)).toContain('conversation_seq');
+  expect((await raw('conversations', 'any').indexes()).map((i) => i.name)).toContain(again.ttl ? 'expiresAt_ttl' : 'expiresAt');
+  expect((await raw('activities', 'any').indexes()).map((i) => i.name)).toContain('conversation_seq');
+});
+
+test('on FerretDB, conversations are spread over buckets, a record and its activities in the same one', async () => {
+  if (layout.buckets === 1) return;
+  const ids = Array.from({ length: 40 }, (_, i) => `conv-spread-${String(i).padStart(9, '0')}`);
+  for (const id of ids) {
+    await repo.createConversation({ id, userId: 'dl_user00000000000000sp' });
+    await repo.appendActivities(id, [msg('x')]);
+  }
+  const used = new Set(ids.map((id) => raw('conversations', id).collectionName));
+  expect(used.size).toBeGreaterThan(20);
+  for (const id of ids) {
+    expect(await raw('conversations', id).countDocuments({ _id: id } as never)).toBe(1);
+    expect(raw('activities', id).collectionName.replace('activities', 'conversations')).toBe(raw('conversations', id).collectionName);
+    expect(await raw('activities', id).countDocuments({ conversationId: id })).toBe(1);
+  }
 });
 
 test('creating a conversation twice returns the first one', async () => {
@@ -40,7 +72,7 @@ test('creating a conversation twice returns the first one', async () => {
 test('two server instances appending at once get unique, gap-free sequence numbers', async () => {
   const other = await connectMongo(t.uri, t.name);
   try {
-    const repo2 = new DirectLineRepository(other.db, { retentionMs: 24 * HOUR, now: () => clock });
+    const repo2 = new DirectLineRepository(other.db, { retentionMs: 24 * HOUR, layout, now: () => clock });
     await repo.createConversation({ id: 'conv-concurrent-00001', userId: 'dl_user0000000000000002' });
     const writes = Array.from({ length: 30 }, (_, i) => (i % 2 ? repo : repo2).appendActivities('conv-concurrent-00001', [msg(`m${i}`)]));
     const seqs = (await Promise.all(writes)).map((s) => s![0]);
@@ -69,7 +101,7 @@ test('keys MongoDB refuses and operator-looking values round-trip as data', asyn
 
 test('appending to an unknown conversation is refused and stores nothing', async () => {
   expect(await repo.appendActivities('conv-unknown-00000001', [msg('x')])).toBeNull();
-  expect(await raw('activities').countDocuments({ conversationId: 'conv-unknown-00000001' })).toBe(0);
+  expect(await raw('activities', 'conv-unknown-00000001').countDocuments({ conversationId: 'conv-unknown-00000001' })).toBe(0);
 });
 
 test('every write pushes the expiry of the conversation; purgeExpired removes only what expired, activities with their conversation', async () => {
@@ -82,15 +114,15 @@ test('every write pushes the expiry of the conversation; purgeExpired removes on
   await repo.appendActivities('conv-live-00000000001', [msg('second')]);
   const liveExpiry = new Date(clock.getTime() + 24 * HOUR);
   expect((await repo.getConversation('conv-live-00000000001'))?.expiresAt).toEqual(liveExpiry);
-  expect((await raw('activities').find({ conversationId: 'conv-live-00000000001' }).toArray()).map((d) => d.expiresAt)).toEqual([undefined, undefined]);
+  expect((await raw('activities', 'conv-live-00000000001').find({ conversationId: 'conv-live-00000000001' }).toArray()).map((d) => d.expiresAt)).toEqual([undefined, undefined]);
 
   clock = new Date('2025-03-03T11:00:00Z'); // 25 h after the old conversation's last write
   expect(await repo.getConversation('conv-old-000000000001')).toBeNull(); // expired, even before the purge
   const purged = await repo.purgeExpired(clock);
   expect(purged.conversations).toBeGreaterThanOrEqual(1);
   expect(purged.activities).toBeGreaterThanOrEqual(1);
-  expect(await raw('conversations').countDocuments({ _id: 'conv-old-000000000001' } as never)).toBe(0);
-  expect(await raw('activities').countDocuments({ conversationId: 'conv-old-000000000001' })).toBe(0);
+  expect(await raw('conversations', 'conv-old-000000000001').countDocuments({ _id: 'conv-old-000000000001' } as never)).toBe(0);
+  expect(await raw('activities', 'conv-old-000000000001').countDocuments({ conversationId: 'conv-old-000000000001' })).toBe(0);
   expect((await repo.listActivities('conv-live-00000000001', 0, 10)).map((l) => l.activity.text)).toEqual(['first', 'second']);
   expect(await repo.purgeExpired(clock)).toEqual({ conversations: 0, activities: 0 });
 });
@@ -108,11 +140,11 @@ test('erasing keeps numbering above what was erased; ending removes everything',
   await repo.createConversation({ id: 'conv-erase-0000000001', userId: 'dl_user0000000000000008' });
   await repo.appendActivities('conv-erase-0000000001', [msg('secret 1'), msg('secret 2')]);
   expect(await repo.eraseConversation('conv-erase-0000000001')).toBe(true);
-  expect(await raw('activities').countDocuments({ conversationId: 'conv-erase-0000000001' })).toBe(0);
+  expect(await raw('activities', 'conv-erase-0000000001').countDocuments({ conversationId: 'conv-erase-0000000001' })).toBe(0);
   expect(await repo.appendActivities('conv-erase-0000000001', [msg('confirmation')])).toEqual([3]);
   expect(await repo.eraseConversation('conv-erase-0000000001', { end: true })).toBe(true);
   expect(await repo.getConversation('conv-erase-0000000001')).toBeNull();
-  expect(await raw('activities').countDocuments({ conversationId: 'conv-erase-0000000001' })).toBe(0);
+  expect(await raw('activities', 'conv-erase-0000000001').countDocuments({ conversationId: 'conv-erase-0000000001' })).toBe(0);
   expect(await repo.eraseConversation('conv-erase-0000000001')).toBe(false);
 });
 
@@ -120,10 +152,10 @@ test('activities whose conversation is gone (TTL, interrupted write) are purged;
   clock = new Date('2025-03-20T10:00:00Z');
   await repo.createConversation({ id: 'conv-kept-0000000001', userId: 'dl_user000000000000000a' });
   await repo.appendActivities('conv-kept-0000000001', [msg('kept')]);
-  await raw('activities').insertOne({ _id: 'conv-orphan-000000001|1', conversationId: 'conv-orphan-000000001', seq: 1, json: '{}', storedAt: clock } as never);
+  await raw('activities', 'conv-orphan-000000001').insertOne({ _id: 'conv-orphan-000000001|1', conversationId: 'conv-orphan-000000001', seq: 1, json: '{}', storedAt: clock } as never);
   clock = new Date('2025-03-20T10:05:00Z');
   expect((await repo.purgeExpired(clock)).activities).toBeGreaterThanOrEqual(1); // earlier tests' conversations expire too
-  expect(await raw('activities').countDocuments({ conversationId: 'conv-orphan-000000001' })).toBe(0);
+  expect(await raw('activities', 'conv-orphan-000000001').countDocuments({ conversationId: 'conv-orphan-000000001' })).toBe(0);
   expect((await repo.listActivities('conv-kept-0000000001', 0, 10)).map((l) => l.activity.text)).toEqual(['kept']);
 });
 
@@ -136,7 +168,7 @@ test('a client whose watermark is below an erasure gets what came after it', asy
   expect((await repo.listActivities('conv-floor-0000000001', 4, 10)).map((l) => l.seq)).toEqual([5]);
   expect((await repo.listActivities('conv-floor-0000000001', 0, 1)).map((l) => l.seq)).toEqual([4]);
   // Should a concurrent write on FerretDB (not atomic) lose the floor, the listing still finds them.
-  await raw('conversations').updateOne({ _id: 'conv-floor-0000000001' } as never, { $unset: { seqFloor: '' } });
+  await raw('conversations', 'conv-floor-0000000001').updateOne({ _id: 'conv-floor-0000000001' } as never, { $unset: { seqFloor: '' } });
   expect((await repo.listActivities('conv-floor-0000000001', 1, 10)).map((l) => l.seq)).toEqual([4, 5]);
 });
 
@@ -153,7 +185,7 @@ describe('the cost of a message does not grow with the conversation', () => {
     await watched.connect();
     watched.on('commandStarted', (e) => commands?.push(e));
     watched.on('commandSucceeded', (e) => written.set(e.requestId, Number((e.reply as Document).n ?? 0)));
-    wrepo = new DirectLineRepository(watched.db(t.name), { retentionMs: 24 * HOUR, now: () => clock });
+    wrepo = new DirectLineRepository(watched.db(t.name), { retentionMs: 24 * HOUR, layout, now: () => clock });
     clock = new Date('2025-04-01T10:00:00Z');
     await wrepo.createConversation({ id: conversationId, userId: 'dl_user000000000000000b' });
   });
@@ -163,7 +195,7 @@ describe('the cost of a message does not grow with the conversation', () => {
   const observe = async (work: () => Promise<unknown>) => {
     commands = [];
     await work();
-    const ours = commands.filter((c) => Object.values(DIRECTLINE_COLLECTIONS).includes(c.command[c.commandName] as never));
+    const ours = commands.filter((c) => Object.values(DIRECTLINE_COLLECTIONS).some((name) => String(c.command[c.commandName]).startsWith(name)));
     const filters = (c: CommandStartedEvent): Document[] => {
       if (c.commandName === 'find') return [c.command.filter as Document];
       if (c.commandName === 'update') return (c.command.updates as { q: Document }[]).map((u) => u.q);
@@ -171,24 +203,31 @@ describe('the cost of a message does not grow with the conversation', () => {
       return [];
     };
     return {
-      shape: ours.map((c) => `${c.commandName} ${c.command[c.commandName] as string} ${filters(c).map((f) => Object.keys(f).join(',')).join(';')}`),
+      shape: ours.map((c) => `${c.commandName} ${String(c.command[c.commandName]).replace(/_b\d+$/, '')} ${filters(c).map((f) => Object.keys(f).join(',')).join(';')}`),
       onlyById: ours.every((c) => filters(c).every((f) => Object.keys(f).length === 1 && typeof f._id === 'string')),
       documentsWritten: ours.filter((c) => ['insert', 'update', 'delete'].includes(c.commandName)).reduce((n, c) => n + (written.get(c.requestId) ?? 0), 0),
     };
   };
 
-  test('an append writes its activity and the conversation record only, by _id, at turn 2 as at turn 60; earlier activities are never rewritten', async () => {
+  test('an append reads the record and writes its activity, by _id, at turn 2 as at turn 60; the record is rewritten only when its expiry is due', async () => {
     const costs = [];
     let first: Document | null = null;
     for (let turn = 1; turn <= 60; turn++) {
-      clock = new Date(clock.getTime() + 60_000); // a minute per message: the expiry moves every time
+      clock = new Date(clock.getTime() + 60_000); // a minute per message
       costs.push(await observe(() => wrepo.appendActivities(conversationId, [msg(`turn ${turn}`)])));
-      if (turn === 1) first = await raw('activities').findOne({ _id: `${conversationId}|1` } as never);
+      if (turn === 1) first = await raw('activities', conversationId).findOne({ _id: `${conversationId}|1` } as never);
     }
-    expect(costs[59]).toEqual(costs[1]);
-    expect(costs[59]).toEqual({ shape: ['find directline_conversations _id', 'insert directline_activities ', 'update directline_conversations _id'], onlyById: true, documentsWritten: 2 });
-    expect(await raw('activities').findOne({ _id: `${conversationId}|1` } as never)).toEqual(first);
-    expect((await wrepo.getConversation(conversationId))?.expiresAt).toEqual(new Date(clock.getTime() + 24 * HOUR));
+    const plain = { shape: ['find directline_conversations _id', 'insert directline_activities '], onlyById: true, documentsWritten: 1 };
+    const refresh = { shape: [...plain.shape, 'update directline_conversations _id'], onlyById: true, documentsWritten: 2 };
+    expect(costs.every((c) => JSON.stringify(c) === JSON.stringify(plain) || JSON.stringify(c) === JSON.stringify(refresh))).toBe(true);
+    // Retention 24 h: the expiry is due to move every 14.4 min (1%), so 4 rewrites in an hour, not 60.
+    const rewrites = costs.filter((c) => c.documentsWritten === 2).length;
+    expect(rewrites).toBeGreaterThanOrEqual(3);
+    expect(rewrites).toBeLessThanOrEqual(5);
+    expect(await raw('activities', conversationId).findOne({ _id: `${conversationId}|1` } as never)).toEqual(first);
+    const expiresAt = (await wrepo.getConversation(conversationId))!.expiresAt.getTime();
+    expect(expiresAt).toBeLessThanOrEqual(clock.getTime() + 24 * HOUR);
+    expect(expiresAt).toBeGreaterThan(clock.getTime() + 24 * HOUR - 0.01 * 24 * HOUR);
   });
 
   test('a poll reads the new activities by _id, never the whole collection', async () => {
@@ -198,4 +237,5 @@ describe('the cost of a message does not grow with the conversation', () => {
     const idle = await observe(async () => expect(await wrepo.listActivities(conversationId, 60, 100)).toEqual([]));
     expect(idle).toEqual({ shape: ['find directline_activities _id', 'find directline_conversations _id'], onlyById: true, documentsWritten: 0 });
   });
+});
 });

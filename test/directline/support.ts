@@ -15,6 +15,7 @@ import { TokenService } from '../../src/channels/directline/tokens';
 import { webRoutes } from '../../src/channels/directline/web-routes';
 import { createLogger, type Logger } from '../../src/logging/logger';
 import { DirectLineRepository, type DirectLineStore } from '../../src/repositories/directline-repository';
+import { storeLayout } from '../../src/repositories/store-layout';
 import type { LimitSettings } from '../../src/server/rate-limit';
 import { openTestDb, type TestDb } from '../support/db';
 
@@ -85,7 +86,7 @@ export async function startDirectLineServer(
   const testDb = await openTestDb();
   const logLines: string[] = [];
   const log = createLogger('debug', {}, (line) => logLines.push(line));
-  const repository = new DirectLineRepository(testDb.db, { retentionMs: TEST_CONFIG.CONVERSATION_RETENTION_HOURS * 3600 * 1000 });
+  const repository = new DirectLineRepository(testDb.db, { retentionMs: TEST_CONFIG.CONVERSATION_RETENTION_HOURS * 3600 * 1000, layout: await storeLayout(testDb.db) });
   await repository.ensureIndexes();
   const feed = new ActivityFeed();
   const store = withFeed(repository, feed);

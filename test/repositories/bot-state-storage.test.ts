@@ -1,13 +1,20 @@
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { MongoBotStorage } from '../../src/repositories/bot-state-storage';
+import { bucketName, bucketOf } from '../../src/repositories/buckets';
+import type { StoreLayout } from '../../src/repositories/store-layout';
 import { openTestDb, type TestDb } from '../support/db';
 
-describe('Bot Framework state in MongoDB', () => {
+const LAYOUTS: Array<[string, StoreLayout]> = [
+  ['one collection (MongoDB)', { buckets: 1, indexes: true }],
+  ['in buckets (FerretDB)', { buckets: 16, indexes: false }],
+];
+
+describe.each(LAYOUTS)('Bot Framework state in MongoDB, %s', (_name, layout) => {
   let t: TestDb;
   let storage: MongoBotStorage;
   beforeAll(async () => {
     t = await openTestDb();
-    storage = new MongoBotStorage(t.db, 3600_000);
+    storage = new MongoBotStorage(t.db, 3600_000, layout);
     await storage.ensureIndexes();
   });
   afterAll(async () => t.close());
@@ -37,7 +44,7 @@ describe('Bot Framework state in MongoDB', () => {
   });
 
   test('expired state is neither read nor kept', async () => {
-    const short = new MongoBotStorage(t.db, -1000, 'bot_state_expiry');
+    const short = new MongoBotStorage(t.db, -1000, layout, 'bot_state_expiry');
     await short.write({ old: { n: 1 } });
     expect(await short.read(['old'])).toEqual({});
     expect(await short.purgeExpired()).toBe(1);
@@ -48,11 +55,23 @@ describe('Bot Framework state in MongoDB', () => {
     expect(await storage.deletePrefix('web/conversations/x/')).toBe(1);
     expect(Object.keys(await storage.read(['web/conversations/x/', 'web/conversations/y/']))).toEqual(['web/conversations/y/']);
   });
+
+  test('each key lives in its bucket, and only there', async () => {
+    const keys = Array.from({ length: 30 }, (_, i) => `directline/conversations/spread-${i}/`);
+    for (const key of keys) await storage.write({ [key]: { n: 1 } });
+    for (const key of keys) {
+      const home = bucketName('bot_state', bucketOf(key, layout.buckets), layout.buckets);
+      expect(await t.db.collection(home).countDocuments({ _id: key } as never)).toBe(1);
+    }
+    const homes = new Set(keys.map((k) => bucketOf(k, layout.buckets)));
+    expect(homes.size).toBe(layout.buckets === 1 ? 1 : Math.min(layout.buckets, homes.size));
+    if (layout.buckets > 1) expect(homes.size).toBeGreaterThan(8);
+  });
 });
 
 test('concurrent writers holding the same eTag: exactly one wins', async () => {
   const t = await openTestDb();
-  const storage = new MongoBotStorage(t.db, 3600_000);
+  const storage = new MongoBotStorage(t.db, 3600_000, { buckets: 16, indexes: false });
   await storage.write({ race: { n: 0 } });
   const base = (await storage.read(['race'])).race;
   const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => storage.write({ race: { ...base, n: i + 1 } })));
