@@ -1,5 +1,6 @@
 /**
- * The safety net measured on the held-out set written apart (bench/data/safety-eval/<lang>.json):
+ * The safety net measured on the held-out sets written apart (bench/data/safety-eval/<lang>.json, and
+ * the second one written later, bench/data/safety-eval-2/<lang>.json; then both together):
  * recall per language × category (a crisis counts as caught when the numbers are given: the
  * emergency band or the middle band with its question), how many of those named the right kind,
  * false alarms on ordinary messages, detection time. The held-out set is read only here and never
@@ -15,28 +16,55 @@ import { defaultCacheDir } from '../src/nlu/model-cache';
 import { readLabelledFile } from '../src/nlu/training-data';
 
 const root = path.resolve(__dirname, '../..');
-const evalDir = path.join(root, 'bench', 'data', 'safety-eval');
-const sets = JSON.parse(fs.readFileSync(path.join(evalDir, 'sets.json'), 'utf8')) as { description: string; writers: Record<string, string> };
-const examples: SafetyExample[] = readSafetySet(evalDir);
 const net = createSafetyNet({ cacheDir: defaultCacheDir() });
-const langs = [...new Set(examples.map((e) => e.lang))].sort();
-const assessed = examples.map((e) => ({ e, a: net(e.text) }));
-
 const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(0)}%` : '–');
 type Cell = { n: number; caught: number; named: number };
-const cell = (rows: typeof assessed, category?: string): Cell => {
-  const crisis = rows.filter((r) => (category ? r.e.labels.includes(category as never) : r.e.labels.length > 0));
-  return { n: crisis.length, caught: crisis.filter((r) => r.a.level !== 'none').length, named: crisis.filter((r) => r.a.level !== 'none' && r.e.labels.some((l) => r.a.categories.includes(l))).length };
-};
-const table: Record<string, Record<string, Cell>> = {};
-const alarms: Record<string, { n: number; alarms: number; asked: number }> = {};
-for (const lang of [...langs, 'all']) {
-  const rows = assessed.filter((r) => lang === 'all' || r.e.lang === lang);
-  table[lang] = Object.fromEntries([...CATEGORIES.map((c) => [c, cell(rows, c)] as const), ['all', cell(rows)] as const]);
-  const ordinary = rows.filter((r) => r.e.labels.length === 0);
-  alarms[lang] = { n: ordinary.length, alarms: ordinary.filter((r) => r.a.level !== 'none').length, asked: ordinary.filter((r) => r.a.level === 'ask').length };
+type Assessed = { e: SafetyExample; a: ReturnType<typeof net> };
+
+interface HeldOutSet {
+  name: string;
+  title: string;
+  description: string;
+  writers: Record<string, string>;
+  examples: SafetyExample[];
 }
-const byBand = { emergency: assessed.filter((r) => r.e.labels.length && (r.a.level === 'emergency' || r.a.level === 'urgent')).length, ask: assessed.filter((r) => r.e.labels.length && r.a.level === 'ask').length };
+
+function readHeldOut(dirName: string, title: string): HeldOutSet {
+  const dir = path.join(root, 'bench', 'data', dirName);
+  const sets = JSON.parse(fs.readFileSync(path.join(dir, 'sets.json'), 'utf8')) as { description: string; writers: Record<string, string> };
+  return { name: dirName, title, description: sets.description, writers: sets.writers, examples: readSafetySet(dir) };
+}
+
+const heldOut = [readHeldOut('safety-eval', 'First held-out set (e1–e3)'), readHeldOut('safety-eval-2', 'Second held-out set (e4–e6)')];
+const together: HeldOutSet = { name: 'both', title: 'Both held-out sets together', description: `${heldOut.map((h) => h.examples.length).reduce((a, b) => a + b, 0)} messages: the two sets above.`, writers: {}, examples: heldOut.flatMap((h) => h.examples) };
+
+function measure(set: HeldOutSet) {
+  const assessed: Assessed[] = set.examples.map((e) => ({ e, a: net(e.text) }));
+  const langs = [...new Set(assessed.map((r) => r.e.lang))].sort();
+  const cell = (rows: Assessed[], category?: string): Cell => {
+    const crisis = rows.filter((r) => (category ? r.e.labels.includes(category as never) : r.e.labels.length > 0));
+    return { n: crisis.length, caught: crisis.filter((r) => r.a.level !== 'none').length, named: crisis.filter((r) => r.a.level !== 'none' && r.e.labels.some((l) => r.a.categories.includes(l))).length };
+  };
+  const table: Record<string, Record<string, Cell>> = {};
+  const alarms: Record<string, { n: number; alarms: number; asked: number }> = {};
+  for (const lang of [...langs, 'all']) {
+    const rows = assessed.filter((r) => lang === 'all' || r.e.lang === lang);
+    table[lang] = Object.fromEntries([...CATEGORIES.map((c) => [c, cell(rows, c)] as const), ['all', cell(rows)] as const]);
+    const ordinary = rows.filter((r) => r.e.labels.length === 0);
+    alarms[lang] = { n: ordinary.length, alarms: ordinary.filter((r) => r.a.level !== 'none').length, asked: ordinary.filter((r) => r.a.level === 'ask').length };
+  }
+  const bands = { emergency: assessed.filter((r) => r.e.labels.length && (r.a.level === 'emergency' || r.a.level === 'urgent')).length, ask: assessed.filter((r) => r.e.labels.length && r.a.level === 'ask').length };
+  const head = `| language | ${CATEGORIES.join(' | ')} | all crises | false alarms (of them: question only) |\n|---|${CATEGORIES.map(() => '---:').join('|')}|---:|---:|`;
+  const fmt = (c: Cell) => (c.n ? `${pct(c.caught, c.n)} (${c.caught}/${c.n})` : '–');
+  const rows = [...langs, 'all'].map((l) => `| ${l} | ${CATEGORIES.map((c) => fmt(table[l][c])).join(' | ')} | ${fmt(table[l].all)} | ${pct(alarms[l].alarms, alarms[l].n)} (${alarms[l].alarms}/${alarms[l].n}; ${alarms[l].asked}) |`).join('\n');
+  const all = table.all.all;
+  const writers = Object.entries(set.writers).map(([w, d]) => `- ${w}: ${d}`).join('\n');
+  const md = `## ${set.title}\n\n${set.description}\n\n${writers ? `${writers}\n\n` : ''}${head}\n${rows}\n\nOf ${all.caught} crises caught: ${bands.emergency} in the emergency band, ${bands.ask} in the middle band (numbers and a question); ${pct(all.named, all.caught)} named a category the writer gave (the numbers fit).\n`;
+  return { md, json: { table, falseAlarms: alarms, bands } };
+}
+
+const measured = [...heldOut, together].map((set) => ({ set, ...measure(set) }));
+const examples = together.examples;
 
 // Everyday messages written apart for the understanding's held-out set (bench/data/nlu-eval): how
 // often the net speaks on what residents write about housing, screening, pregnancy… (it is not
@@ -60,13 +88,9 @@ times.sort((a, b) => a - b);
 const meanMs = times.reduce((a, b) => a + b, 0) / times.length;
 const p99Ms = times[Math.floor(times.length * 0.99)];
 
-const head = `| language | ${CATEGORIES.join(' | ')} | all crises | false alarms (of them: question only) |\n|---|${CATEGORIES.map(() => '---:').join('|')}|---:|---:|`;
-const fmt = (c: Cell) => (c.n ? `${pct(c.caught, c.n)} (${c.caught}/${c.n})` : '–');
-const body = [...langs, 'all'].map((l) => `| ${l} | ${CATEGORIES.map((c) => fmt(table[l][c])).join(' | ')} | ${fmt(table[l].all)} | ${pct(alarms[l].alarms, alarms[l].n)} (${alarms[l].alarms}/${alarms[l].n}; ${alarms[l].asked}) |`).join('\n');
-const all = table.all.all;
-const md = `Held-out set: ${sets.description}\n\n${Object.entries(sets.writers).map(([w, d]) => `- ${w}: ${d}`).join('\n')}\n\nRecall = the numbers were given (emergency band, or the middle band's numbers and question); cells are caught/messages.\n\n${head}\n${body}\n\nOf ${all.caught} crises caught: ${byBand.emergency} in the emergency band, ${byBand.ask} in the middle band (numbers and a question); ${pct(all.named, all.caught)} named a category the writer gave (the numbers fit).\n\nEveryday messages (the understanding's held-out set, ${everydayAlarms.n} messages about housing, mental health, pregnancy, screening, loneliness, addiction and commands, written apart): the net spoke on ${pct(everydayAlarms.alarms, everydayAlarms.n)} (${everydayAlarms.alarms}; of them ${everydayAlarms.asked} with the question only).\n\nDetection time per message (patterns + classifier): mean ${meanMs.toFixed(3)} ms, p99 ${p99Ms.toFixed(3)} ms.\n`;
+const md = `Recall = the numbers were given (emergency band, or the middle band's numbers and question); cells are caught/messages.\n\n${measured.map((m) => m.md).join('\n')}\n## Everyday messages\n\nEveryday messages (the understanding's held-out set, ${everydayAlarms.n} messages about housing, mental health, pregnancy, screening, loneliness, addiction and commands, written apart): the net spoke on ${pct(everydayAlarms.alarms, everydayAlarms.n)} (${everydayAlarms.alarms}; of them ${everydayAlarms.asked} with the question only).\n\nDetection time per message (patterns + classifier): mean ${meanMs.toFixed(3)} ms, p99 ${p99Ms.toFixed(3)} ms.\n`;
 const out = path.join(root, 'bench', 'results');
 fs.mkdirSync(out, { recursive: true });
-fs.writeFileSync(path.join(out, 'safety.json'), JSON.stringify({ at: new Date().toISOString(), meanDetectionMs: meanMs, p99DetectionMs: p99Ms, table, falseAlarms: alarms, everyday: everydayAlarms, bands: byBand }, null, 2));
+fs.writeFileSync(path.join(out, 'safety.json'), JSON.stringify({ at: new Date().toISOString(), meanDetectionMs: meanMs, p99DetectionMs: p99Ms, sets: Object.fromEntries(measured.map((m) => [m.set.name, m.json])), everyday: everydayAlarms }, null, 2));
 fs.writeFileSync(path.join(out, 'safety.md'), md);
 console.log(md);
