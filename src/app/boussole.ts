@@ -19,6 +19,9 @@ import { BoussoleBot } from '../bot/boussole-bot';
 import { BoussoleDialog } from '../bot/boussole-dialog';
 import { createUnderstanding } from '../nlu';
 import { CatalogueRepository } from '../repositories/catalogue-repository';
+import { ClusterBus } from '../cluster/event-bus';
+import { InstanceEventsRepository } from '../repositories/instance-events-repository';
+import { TurnLeaseRepository } from '../repositories/turn-lease-repository';
 import { MongoBotStorage } from '../repositories/bot-state-storage';
 import { storeLayout } from '../repositories/store-layout';
 import { SettingsRepository } from '../repositories/settings-repository';
@@ -74,13 +77,20 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     // Split the collections written at every message where the server reads a whole collection per write.
     const layout = await storeLayout(db);
     const storage = new MongoBotStorage(db, retentionMs, layout);
-    // Every append is announced to the conversation's open WebSocket streams (in-process feed).
+    const instanceId = crypto.randomBytes(9).toString('base64url');
+    const inbox = new TurnInboxRepository(db, instanceId);
+    // Several instances can share an external database (the embedded one belongs to one app): they
+    // tell each other of appends and Helpdesk events, and take turns of a conversation one at a time.
+    const clustered = !database.embedded;
+    const instanceEvents = clustered ? new InstanceEventsRepository(db) : undefined;
+    const bus = instanceEvents ? new ClusterBus({ instanceId, events: instanceEvents, peers: () => inbox.alive(), log }) : undefined;
+    const leases = clustered ? new TurnLeaseRepository(db, instanceId) : undefined;
+    // Every append is announced to the conversation's open WebSocket streams (in-process feed, and the other instances').
     const feed = new ActivityFeed();
-    const directLineRepo = withFeed(new DirectLineRepository(db, { retentionMs, layout }), feed);
+    const directLineRepo = withFeed(new DirectLineRepository(db, { retentionMs, layout }), feed, bus);
     const handoffRepo = new HandoffRepository(db);
-    const inbox = new TurnInboxRepository(db, crypto.randomBytes(9).toString('base64url'));
     for (const r of [catalogue, unmet, storage, directLineRepo, handoffRepo, inbox]) await r.ensureIndexes();
-    await inbox.heartbeat(HEARTBEAT_LEASE_MS);
+    await inbox.heartbeat(HEARTBEAT_LEASE_MS, bus?.head);
     const watch = new StorageWatch({ ping: () => database.ping(), log, timeoutMs: cfg.STORAGE_TIMEOUT_MS });
     if (cfg.CATALOGUE_AUTO_IMPORT && (await catalogue.isEmpty())) {
       const report = await catalogue.importSeed(loadSeed());
@@ -96,12 +106,17 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const engine = new Engine(graphs.graphs, graphs.facts, mongoPorts(catalogue, unmet, places), understanding.parseAnswer);
     const render = renderContextFactory(t, places, bassins, helpdesks);
 
-    const dlAdapter = new DirectLineAdapter({ repository: directLineRepo, log });
+    const dlAdapter = new DirectLineAdapter({ repository: directLineRepo, log, lease: leases ? (conversationId, activityId) => turnInOrder(leases, inbox, conversationId, activityId) : undefined });
     const cloudAdapter = createCloudAdapter(cfg, log);
     const outbox = new Outbox(path.resolve(cfg.DATA_DIR, 'outbox'));
     const yesNoSpec = graphs.facts.insured;
     const helpdesk = createHelpdesk({ db, cfg, repo: handoffRepo, helpdesks, log, now: opts.now });
     await helpdesk.ensureIndexes();
+    if (bus) {
+      helpdesk.events.connect(bus);
+      helpdesk.presence.connect(bus);
+      bus.start();
+    }
     const handoff = createHandoff({
       repo: handoffRepo,
       outbox,
@@ -164,6 +179,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       spool: new DurableQueue<KeptItem>(path.resolve(cfg.DATA_DIR, 'kept')),
       standbyReplies: standbyReplies({ safety, understanding, t }),
       soleInstance: Boolean(database.embedded),
+      appendLease: leases ? (conversationId) => leases.acquire(`append|${conversationId}`) : undefined,
       feed,
     });
     dlAdapter.keepRepliesWith(
@@ -229,7 +245,8 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const flush = setInterval(() => void flushOutbox(), 30_000);
     flush.unref();
     const heartbeat = setInterval(() => {
-      void keeper.guard(() => inbox.heartbeat(HEARTBEAT_LEASE_MS)).catch(() => undefined);
+      void keeper.guard(() => inbox.heartbeat(HEARTBEAT_LEASE_MS, bus?.head)).catch(() => undefined);
+      if (bus) void keeper.guard(() => instanceEvents!.purge()).catch(() => undefined);
     }, HEARTBEAT_MS);
     heartbeat.unref();
     // Turns left by a crash (this server's last run, or another instance) and messages kept locally.
@@ -251,6 +268,8 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
           clearInterval(flush);
           clearInterval(heartbeat);
           clearInterval(recover);
+          bus?.stop();
+          helpdesk.presence.disconnect();
           helpdesk.closeStreams();
           await stream.close();
           await new Promise<void>((resolve) => {
@@ -272,5 +291,22 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
   } catch (err) {
     await database.close();
     throw err;
+  }
+}
+
+/** How long a turn waits for an earlier one (another instance's) before it runs anyway. */
+const EARLIER_TURN_WAIT_MS = 30_000;
+
+/**
+ * The conversation's turn lease, held only once no earlier message of the conversation waits in the
+ * inbox: with several instances, turns run one at a time and in the order of the log.
+ */
+async function turnInOrder(leases: TurnLeaseRepository, inbox: TurnInboxRepository, conversationId: string, activityId: string | undefined): Promise<() => Promise<void>> {
+  const started = Date.now();
+  for (let wait = 5; ; wait = Math.min(wait * 2, 50)) {
+    const release = await leases.acquire(conversationId);
+    if (!activityId || Date.now() - started > EARLIER_TURN_WAIT_MS || !(await inbox.earlierPending(conversationId, activityId))) return release;
+    await release();
+    await new Promise((r) => setTimeout(r, wait));
   }
 }

@@ -30,6 +30,8 @@ interface EntryDoc {
 interface InstanceDoc {
   _id: string;
   aliveUntil: Date;
+  /** The last event number it published (src/cluster/event-bus.ts), at this heartbeat. */
+  events?: number;
 }
 
 interface ClaimDoc {
@@ -74,13 +76,35 @@ export class TurnInboxRepository {
     }
   }
 
+  /**
+   * Whether a turn of this conversation registered before `id` is still waiting or running (with
+   * several instances, turns run in the order of the log). Reads the inbox, which holds only the
+   * turns not finished yet. Ids are `<conversationId>|<seq>`, the start of a conversation `|start`.
+   */
+  async earlierPending(conversationId: string, id: string): Promise<boolean> {
+    const rank = (entry: string): number => {
+      const tail = entry.slice(entry.lastIndexOf('|') + 1);
+      return tail === 'start' ? 0 : Number(tail);
+    };
+    const mine = rank(id);
+    if (!Number.isFinite(mine)) return false;
+    const entries = await this.entries.find({ conversationId }, { projection: { _id: 1 } }).toArray();
+    return entries.some((e) => e._id !== id && rank(e._id) < mine);
+  }
+
   async done(id: string): Promise<void> {
     await this.entries.deleteOne({ _id: id });
   }
 
-  /** This instance is alive for `ttlMs` more. */
-  async heartbeat(ttlMs: number): Promise<void> {
-    await this.instances.replaceOne({ _id: this.instanceId }, { aliveUntil: new Date(this.now().getTime() + ttlMs) }, { upsert: true });
+  /** This instance is alive for `ttlMs` more (and has published events up to `events`). */
+  async heartbeat(ttlMs: number, events?: number): Promise<void> {
+    await this.instances.replaceOne({ _id: this.instanceId }, { aliveUntil: new Date(this.now().getTime() + ttlMs), ...(events !== undefined ? { events } : {}) }, { upsert: true });
+  }
+
+  /** The instances alive now, with their last event numbers (a small collection: one document per instance). */
+  async alive(): Promise<Array<{ id: string; events?: number }>> {
+    const now = this.now();
+    return (await this.instances.find({}).toArray()).filter((i) => i.aliveUntil > now).map((i) => ({ id: i._id, events: i.events }));
   }
 
   /** Says this instance stopped (clean shutdown): its unfinished turns can be taken at once. */

@@ -26,6 +26,11 @@ export interface DirectLineAdapterOptions {
   serviceUrl?: string;
   /** What the user receives when a turn fails; undefined sends nothing. Default: the TURN_ERROR_EVENT event. */
   turnErrorActivity?: (context: TurnContext) => Partial<Activity> | undefined;
+  /**
+   * With several server instances: holds the conversation's turn lease across them while a turn
+   * runs (resolves to its release). In this process the queue below already keeps turns in order.
+   */
+  lease?: (conversationId: string, activityId?: string) => Promise<() => Promise<void>>;
 }
 
 /** The error's type and code location, never its message (it could quote what the user typed). */
@@ -46,6 +51,7 @@ export class DirectLineAdapter extends BotAdapter {
   private readonly log: Logger;
   private readonly turnErrorActivity: (context: TurnContext) => Partial<Activity> | undefined;
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly lease?: DirectLineAdapterOptions['lease'];
   private readonly inFlight = new Set<Promise<void>>();
   private keepReplies?: (conversationId: string, activities: Record<string, unknown>[]) => string[] | undefined;
   private guard: <T>(op: () => Promise<T>) => Promise<T> = (op) => op();
@@ -54,6 +60,7 @@ export class DirectLineAdapter extends BotAdapter {
     super();
     this.store = opts.repository;
     this.log = opts.log;
+    this.lease = opts.lease;
     this.botAccount = opts.bot ?? { id: 'boussole', name: 'Boussole', role: 'bot' };
     this.serviceUrl = opts.serviceUrl ?? 'urn:boussole:directline';
     this.turnErrorActivity = opts.turnErrorActivity ?? (() => ({ type: 'event', name: TURN_ERROR_EVENT }));
@@ -80,7 +87,7 @@ export class DirectLineAdapter extends BotAdapter {
 
   /** Runs the bot on an activity that has been stored already; resolves when the turn is over. */
   processActivity(activity: Activity, logic: TurnLogic): Promise<void> {
-    return this.enqueue(activity.conversation.id, () => this.runMiddleware(new TurnContext(this, activity), logic));
+    return this.enqueue(activity.conversation.id, () => this.runMiddleware(new TurnContext(this, activity), logic), activity.id);
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
@@ -199,9 +206,20 @@ export class DirectLineAdapter extends BotAdapter {
     return out;
   }
 
-  private enqueue(conversationId: string, job: () => Promise<void>): Promise<void> {
+  private enqueue(conversationId: string, job: () => Promise<void>, activityId?: string): Promise<void> {
     const previous = this.queues.get(conversationId) ?? Promise.resolve();
-    const run = previous.then(job);
+    const lease = this.lease;
+    const leased = lease
+      ? async () => {
+          const release = await lease(conversationId, activityId);
+          try {
+            await job();
+          } finally {
+            await release().catch((err: unknown) => this.log.warn('directline.lease.release_failed', { conversationId, ...describeError(err) }));
+          }
+        }
+      : job;
+    const run = previous.then(leased);
     const settled = run.catch(() => undefined);
     this.queues.set(conversationId, settled);
     this.inFlight.add(settled);

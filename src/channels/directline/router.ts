@@ -230,17 +230,23 @@ export function createDirectLineRouter(opts: DirectLineRouterOptions): Router {
       void keeper.recover();
       return;
     }
-    let seqs: number[] | null;
-    try {
-      seqs = await keeper.guard(() => repository.appendActivities(conversationId, [activity]));
-    } catch (err) {
-      if (!standby(err)) throw err;
-      res.json({ id: keeper.keepMessage(conversationId, activity) });
+    const accepted = await keeper.inOrder(conversationId, async () => {
+      let seqs: number[] | null;
+      try {
+        seqs = await keeper.guard(() => repository.appendActivities(conversationId, [activity]));
+      } catch (err) {
+        if (!standby(err)) throw err;
+        return { kept: keeper.keepMessage(conversationId, activity) };
+      }
+      if (!seqs) throw new DirectLineHttpError(404, 'conversation_not_found', 'The conversation does not exist or has ended.');
+      const id = activityId(conversationId, seqs[0]);
+      return { id, runNow: await keeper.register(conversationId, id, { ...activity, id }) };
+    });
+    if ('kept' in accepted) {
+      res.json({ id: accepted.kept });
       return;
     }
-    if (!seqs) throw new DirectLineHttpError(404, 'conversation_not_found', 'The conversation does not exist or has ended.');
-    const id = activityId(conversationId, seqs[0]);
-    const runNow = await keeper.register(conversationId, id, { ...activity, id });
+    const { id, runNow } = accepted;
     res.json({ id });
     log.debug('directline.activity.received', { conversationId, activityType: input.type });
     if (runNow) keeper.start(id, { ...activity, id });

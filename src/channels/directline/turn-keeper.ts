@@ -13,6 +13,7 @@ import type { Activity, TurnContext } from 'botbuilder';
 import type { Logger } from '../../logging/logger';
 import type { DirectLineStore } from '../../repositories/directline-repository';
 import type { TurnInboxRepository } from '../../repositories/turn-inbox-repository';
+import { TurnLeaseTimeout } from '../../repositories/turn-lease-repository';
 import type { DurableQueue } from '../../local/durable-queue';
 import { isStorageError, StorageUnavailableError, type StorageWatch } from '../../db/storage-watch';
 import type { DirectLineAdapter } from './adapter';
@@ -46,6 +47,8 @@ export interface TurnKeeperOptions {
   standbyReplies?: StandbyReplies;
   /** This server is the only one on its database (embedded FerretDB, locked): every orphan is ours at once. */
   soleInstance?: boolean;
+  /** With several instances: the conversation's append lease (see inOrder). */
+  appendLease?: (conversationId: string) => Promise<() => Promise<void>>;
   /** Open streams hear of the replies made from memory through it. */
   feed?: ActivityFeed;
 }
@@ -61,6 +64,27 @@ export class TurnKeeper {
     this.kept = opts.spool?.size ?? 0;
     const feed = opts.feed;
     this.standby = new StandbyNotices(Date.now, feed ? (conversationId, added) => feed.standby(conversationId, added) : undefined);
+  }
+
+  /**
+   * With several instances: appending a message and registering its turn happen under the
+   * conversation's append lease, so that when a turn runs, every earlier message is in the inbox
+   * (turns then run in the order of the log, see the adapter's lease). Without one, just `fn`.
+   */
+  async inOrder<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
+    const lease = this.opts.appendLease;
+    if (!lease) return fn();
+    let release: (() => Promise<void>) | undefined;
+    try {
+      release = await this.guard(() => lease(conversationId));
+    } catch (err) {
+      if (!isStorageError(err)) throw err; // the database is down: fn meets it and keeps the message
+    }
+    try {
+      return await fn();
+    } finally {
+      await release?.().catch(() => undefined);
+    }
   }
 
   /** Whether the database can be used now (always true without a watch). */
@@ -224,6 +248,11 @@ export class TurnKeeper {
       failure ??= err;
     } finally {
       this.running.delete(id);
+    }
+    if (failure instanceof TurnLeaseTimeout) {
+      // Another instance held this conversation too long: left in the inbox, run again by recover().
+      this.opts.log.warn('directline.turn.lease_timeout', {});
+      return;
     }
     if (failure !== undefined && isStorageError(failure)) {
       // Left in the inbox: run again when the database answers (recover).
