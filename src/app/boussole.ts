@@ -45,6 +45,7 @@ import { TurnInboxRepository } from '../repositories/turn-inbox-repository';
 import { TurnKeeper, type KeptItem } from '../channels/directline/turn-keeper';
 import { standbyReplies } from './standby-replies';
 import { renderContextFactory } from './render-context';
+import { createWhatsApp, WHATSAPP_CHANNEL_ID } from '../channels/whatsapp';
 
 export interface RunningBoussole {
   url: string;
@@ -135,6 +136,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     });
     // Proactive delivery (a Helpdesk agent's words) on the person's own channel.
     const deliver = async (ref: Partial<ConversationReference>, activities: Array<Partial<Activity>>): Promise<void> => {
+      if (ref.channelId === WHATSAPP_CHANNEL_ID && whatsapp) return whatsapp.deliver(ref, activities);
       const send = async (ctx: TurnContext) => {
         await ctx.sendActivities(activities);
       };
@@ -166,6 +168,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     });
     bot = new BoussoleBot(conversationState, userState, dialog, async (ctx: TurnContext) => {
       await handoffRepo.eraseConversation(sessionKey(ctx));
+      await whatsapp?.forget(ctx);
       if (ctx.activity.channelId === 'directline') await directLineRepo.eraseConversation(ctx.activity.conversation.id);
     });
 
@@ -182,6 +185,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       appendLease: leases ? (conversationId) => leases.acquire(`append|${conversationId}`) : undefined,
       feed,
     });
+    const whatsapp = await createWhatsApp({ cfg, db, layout, bot, t, log, instanceId, soleInstance: Boolean(database.embedded), now: opts.now });
     dlAdapter.keepRepliesWith(
       (conversationId, activities) => keeper.keepReplies(conversationId, activities),
       (op) => keeper.guard(op),
@@ -220,6 +224,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     app.use(botEndpoint({ cfg, adapter: cloudAdapter, bot, track }));
     const directLineSecret = await new SettingsRepository(db).secret('directline');
     app.use('/v3/directline', createDirectLineRouter({ adapter: dlAdapter, repository: directLineRepo, bot, keeper, secret: directLineSecret, config: cfg, log, streaming: true }));
+    if (whatsapp) app.use('/webhooks/whatsapp', whatsapp.router);
     app.use('/helpdesk', helpdesk.router(handoff, deliver, bassins, (b, lang) => render(lang).bassinName(b as BassinId)));
     app.use(journeysRoutes(graphs, t));
     app.use(webRoutes());
@@ -278,6 +283,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
           });
           await Promise.allSettled([...inflight]);
           await dlAdapter.drain();
+          await whatsapp?.close();
           server.closeAllConnections();
           watch.stop();
           // A clean stop: another instance may take over anything left at once.

@@ -38,6 +38,13 @@ export const VARIABLES = {
   CATALOGUE_AUTO_IMPORT: { schema: bool, default: 'true', doc: 'Import `data/` into an empty catalogue at start-up.' },
   STORAGE_TIMEOUT_MS: { schema: int(200, 60000), default: '3000', doc: 'A database operation slower than this counts as the database being down: web-chat messages are then kept on local disk (DATA_DIR/kept) and answered from memory with the safety net, and replayed when it is back.' },
   NLU_MODEL_CACHE: { schema: bool, default: 'true', doc: 'Keep the trained classifier in TOOLS_DIR/nlu-models, so that the next start loads it instead of training it again (about 15 s).' },
+  WHATSAPP_VERIFY_TOKEN: { schema: z.string().min(8).max(200).optional(), default: undefined, doc: 'WhatsApp channel: the verify token typed in the Meta app\'s webhook settings (GET /webhooks/whatsapp). The channel is on when this and the next three are set.' },
+  WHATSAPP_APP_SECRET: { schema: z.string().min(8).max(200).optional(), default: undefined, doc: 'WhatsApp channel: the Meta app secret; every POST /webhooks/whatsapp must carry its X-Hub-Signature-256.' },
+  WHATSAPP_ACCESS_TOKEN: { schema: z.string().min(8).max(2000).optional(), default: undefined, doc: 'WhatsApp channel: the permanent (system user) access token for the Graph API.' },
+  WHATSAPP_PHONE_NUMBER_ID: { schema: z.string().regex(/^\d{1,30}$/, 'digits').optional(), default: undefined, doc: 'WhatsApp channel: the phone number id of the WhatsApp Business number (not the number itself).' },
+  WHATSAPP_GRAPH_URL: { schema: z.string().url().regex(/^https?:\/\/[^\s]+[^/]$/, 'an http(s) URL without a trailing slash'), default: 'https://graph.facebook.com/v23.0', doc: 'WhatsApp channel: Graph API base URL, including the API version.' },
+  WHATSAPP_TEMPLATE_NAME: { schema: z.string().regex(/^[a-z0-9_]{1,512}$/, 'a template name (lower case, digits, _)'), default: 'boussole_message', doc: 'WhatsApp channel: approved message template (one body parameter, the message) sent instead of a free-form message outside the 24-hour customer-service window (a late Helpdesk reply).' },
+  WHATSAPP_TEMPLATE_LANGUAGES: { schema: z.string().regex(/^[a-z]{2}(_[A-Z]{2})?(,[a-z]{2}(_[A-Z]{2})?)*$/, 'comma-separated template language codes, e.g. fr,nl,en'), default: 'fr,nl,en', doc: 'WhatsApp channel: languages the template is approved in; the person\'s language when listed, else the first.' },
 } as const;
 
 type Vars = typeof VARIABLES;

@@ -54,10 +54,12 @@ export class TurnInboxRepository {
     db: Db,
     readonly instanceId: string,
     private readonly now: () => Date = () => new Date(),
+    /** Another channel's inbox (e.g. WhatsApp's): its own entries and claims, the same instances. */
+    collections: { entries: string; claims: string } = TURN_INBOX_COLLECTIONS,
   ) {
-    this.entries = db.collection<EntryDoc>(TURN_INBOX_COLLECTIONS.entries);
+    this.entries = db.collection<EntryDoc>(collections.entries);
     this.instances = db.collection<InstanceDoc>(TURN_INBOX_COLLECTIONS.instances);
-    this.claims = db.collection<ClaimDoc>(TURN_INBOX_COLLECTIONS.claims);
+    this.claims = db.collection<ClaimDoc>(collections.claims);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -65,14 +67,16 @@ export class TurnInboxRepository {
   }
 
   /**
-   * Idempotent: the same activity id written twice is one entry. An insert, not an upsert: on
+   * Idempotent: the same activity id written twice is one entry (false: it was there). An insert, not an upsert: on
    * FerretDB's SQLite backend an insert by `_id` stays flat, a replace reads the whole collection.
    */
-  async add(id: string, conversationId: string, activity: Record<string, unknown>): Promise<void> {
+  async add(id: string, conversationId: string, activity: Record<string, unknown>): Promise<boolean> {
     try {
       await this.entries.insertOne({ _id: id, conversationId, json: JSON.stringify(activity), owner: this.instanceId, at: this.now() });
+      return true;
     } catch (err) {
       if ((err as { code?: unknown }).code !== DUPLICATE_KEY) throw err;
+      return false;
     }
   }
 
