@@ -32,7 +32,7 @@ function write(results: LoadResults): void {
 async function serverRun(server: ServerKind, mode: Mode, o: LoadOptions, results: LoadResults): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `boussole-load-${server}-`));
   log(`${server}, ${MODE_NAMES[mode]}: starting (DATA_DIR ${dataDir})`);
-  const proc = await startServer(server, dataDir);
+  const proc = await startServer(server, dataDir, {}, o.backend);
   const run: ServerRun = { server, mode, startMs: proc.startMs, idleAppRssMb: (rssBytes(proc.pid) ?? NaN) / MB, idleDbRssMb: (rssBytes(proc.ferretPid()) ?? NaN) / MB, levels: [] };
   results.runs.push(run);
   try {
@@ -105,6 +105,7 @@ async function main(): Promise<void> {
   }
   if (o.sweep) {
     results.sweep = await runSweep({
+      backend: o.backend,
       sizes: o.sizes,
       states: o.states,
       users: o.sweepUsers,

@@ -4,6 +4,7 @@
  * full measurement.
  */
 import type { Mode } from './client';
+import type { Backend } from './server-process';
 
 export interface LoadOptions {
   levels: number[];
@@ -25,6 +26,8 @@ export interface LoadOptions {
   states: number;
   sweepUsers: number;
   sweepDurationS: number;
+  /** FerretDB's backend: the embedded SQLite (default) or PostgreSQL started by the bench. */
+  backend: Backend;
   /** Where load.json, load.md and load.svg go. */
   out: string;
 }
@@ -45,6 +48,7 @@ export const FULL: Omit<LoadOptions, 'out'> = {
   states: 100_000,
   sweepUsers: 10,
   sweepDurationS: 60,
+  backend: 'sqlite',
 };
 
 export const QUICK: Partial<LoadOptions> = {
@@ -73,6 +77,8 @@ export const USAGE = `npm run bench:load [-- options]     (or node dist/bench/lo
                            0 is a point with nothing preloaded, the baseline)
   --states=100000          sweep: conversation states preloaded     (LOAD_STATES)
   --sweep-users=10 --sweep-duration=60                              (LOAD_SWEEP_USERS, LOAD_SWEEP_DURATION)
+  --backend=sqlite         FerretDB on its embedded SQLite (default), or postgresql: the machine's
+                           PostgreSQL started by the bench in a temp folder (LOAD_BACKEND)
   --out=bench/results      where load.json, load.md and load.svg go (LOAD_OUT)`;
 
 const ENV: Record<string, string> = {
@@ -89,6 +95,7 @@ const ENV: Record<string, string> = {
   'sweep-users': 'LOAD_SWEEP_USERS',
   'sweep-duration': 'LOAD_SWEEP_DURATION',
   out: 'LOAD_OUT',
+  backend: 'LOAD_BACKEND',
 };
 
 export class OptionError extends Error {}
@@ -126,6 +133,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
   const raw = value;
   let v: string | undefined;
   if ((v = raw('levels'))) o.levels = numbers('levels', v, 1);
+  if ((v = raw('backend'))) {
+    if (v !== 'sqlite' && v !== 'postgresql') throw new OptionError(`--backend: sqlite or postgresql, got "${v}"`);
+    o.backend = v;
+  }
   if ((v = raw('modes'))) {
     const modes = v.split(',').map((s) => s.trim());
     if (!modes.length || modes.some((m) => m !== 'ws' && m !== 'poll')) throw new OptionError(`--modes: expected ws, poll or ws,poll, got "${v}"`);

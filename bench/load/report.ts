@@ -114,6 +114,10 @@ export function markdown(r: LoadResults): string {
   out.push(
     `${r.startedAt} → ${r.finishedAt ?? '(unfinished)'}; ${r.machine.cpus} cores (${r.machine.model}), ${fmt(r.machine.memoryGb)} GB, Node ${r.machine.node}; load average at start ${r.machine.loadAverageAtStart.map((v) => v.toFixed(2)).join(' ')}.`,
     '',
+    o.backend === 'postgresql'
+      ? 'Backend: **FerretDB on PostgreSQL** (the machine\'s PostgreSQL started by the bench in a temp folder; the app with MONGODB_URI and SINGLE_INSTANCE). "DB" columns are FerretDB alone; PostgreSQL\'s CPU shows in "machine busy".'
+      : 'Backend: FerretDB on SQLite, embedded in the app (the default).',
+    '',
     `Options: levels ${o.levels.join(', ')}; modes ${o.modes.map((m) => MODE_NAMES[m]).join(', ')}; ${o.rampS} s ramp + ${o.durationS} s measured per level; think time ${fmt(o.thinkScale, 2)} × 1–3 s; polling every ${o.pollMs} ms; a reply later than ${o.replyTimeoutS} s is missing.`,
     '',
     'Each simulated user opens a conversation (token, start, stream or polling), picks a language, says who it is for, describes a housing or mental-health situation with a commune, answers the questions, reads the services, leaves, and starts again. Latency: from the POST of a message to the first bot activity whose `replyToId` is that message. Turns/s: replies received in the window. The server runs as its own process with its own embedded FerretDB (fresh DATA_DIR per mode; levels in increasing order on the same process and data: "conversations stored before" is what the earlier levels left); the per-address rate limits are off (every user is 127.0.0.1). "Kept locally": messages the database did not take within STORAGE_TIMEOUT_MS (answered from memory first). Machine busy: every process on the machine, the load generator included.',

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { connectMongo } from '../../src/db/database';
 import { Buckets } from '../../src/repositories/buckets';
+import { startPostgresFerret } from './postgres';
 import { DIRECTLINE_COLLECTIONS } from '../../src/repositories/directline-repository';
 import { storeLayout } from '../../src/repositories/store-layout';
 import { count } from './stats';
@@ -33,6 +34,8 @@ export interface ServerProcess {
   ferretPid(): number | undefined;
   /** FerretDB's address, for a direct connection of the driver. */
   dbUri(): string;
+  /** With the PostgreSQL backend: PostgreSQL's main process (its CPU shows in "machine busy"). */
+  postgresPid(): number | undefined;
   /** Documents stored now in the collections that grow with conversations. */
   stored(): Promise<Stored>;
   /** Warnings and errors the server logged so far, by event name (and runs of the retention purge). */
@@ -71,9 +74,14 @@ export function ferretUri(pid: number | undefined): string {
   return `mongodb://${addr}/`;
 }
 
-export async function startServer(kind: ServerKind, dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+/** FerretDB's backend: SQLite embedded in the app (the default), or PostgreSQL started by the bench. */
+export type Backend = 'sqlite' | 'postgresql';
+
+export async function startServer(kind: ServerKind, dataDir: string, env: Record<string, string> = {}, backend: Backend = 'sqlite'): Promise<ServerProcess> {
   const entry = ENTRIES[kind];
   if (!fs.existsSync(entry)) throw new Error(`${path.relative(ROOT, entry)} is missing: run \`npm run build\` first (npm run bench:load does)`);
+  const toolsDir = process.env.TOOLS_DIR ? path.resolve(process.env.TOOLS_DIR) : path.join(ROOT, '.tools');
+  const external = backend === 'postgresql' ? await startPostgresFerret(toolsDir) : undefined;
   const started = performance.now();
   const proc: ChildProcess = spawn(process.execPath, [entry], {
     cwd: ROOT,
@@ -82,7 +90,8 @@ export async function startServer(kind: ServerKind, dataDir: string, env: Record
       HOME: process.env.HOME ?? '',
       PORT: '0',
       DATA_DIR: dataDir,
-      TOOLS_DIR: process.env.TOOLS_DIR ? path.resolve(process.env.TOOLS_DIR) : path.join(ROOT, '.tools'),
+      TOOLS_DIR: toolsDir,
+      ...(external ? { MONGODB_URI: external.uri, MONGODB_DB: 'boussole', SINGLE_INSTANCE: 'true' } : {}),
       LOG_LEVEL: 'info',
       ...(process.env.FERRETDB_BIN ? { FERRETDB_BIN: process.env.FERRETDB_BIN } : {}),
       ...(process.env.GOCACHE ? { GOCACHE: process.env.GOCACHE } : {}),
@@ -133,6 +142,7 @@ export async function startServer(kind: ServerKind, dataDir: string, env: Record
   await waitFor(`${base}readyz`, 30_000);
   const lockFile = path.join(dataDir, 'ferretdb.lock');
   const ferretPid = (): number | undefined => {
+    if (external) return external.ferretPid;
     try {
       return (JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { ferretdb?: number }).ferretdb;
     } catch {
@@ -147,9 +157,10 @@ export async function startServer(kind: ServerKind, dataDir: string, env: Record
     dataDir,
     startMs: performance.now() - started,
     ferretPid,
-    dbUri: () => ferretUri(ferretPid()),
+    dbUri: () => external?.uri ?? ferretUri(ferretPid()),
+    postgresPid: () => external?.postgresPid(),
     async stored() {
-      const { client, db } = await connectMongo(ferretUri(ferretPid()), 'boussole');
+      const { client, db } = await connectMongo(external?.uri ?? ferretUri(ferretPid()), 'boussole');
       try {
         const { buckets } = await storeLayout(db);
         const n = async (name: string) => {
@@ -165,12 +176,14 @@ export async function startServer(kind: ServerKind, dataDir: string, env: Record
     problems: () => ({ ...problems }),
     running: () => proc.exitCode === null && proc.signalCode === null,
     async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      const killer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(killer);
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        const killer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      await external?.stop();
     },
   };
 }

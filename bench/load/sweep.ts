@@ -20,11 +20,12 @@ import { BenchClient } from './client';
 import { runLevel, type LevelResult } from './generator';
 import { JOURNEYS } from './journeys';
 import { UsageSampler, type WindowUsage } from './proc-stats';
-import { BOT_STATE, problemsSince, startServer, type ServerProcess } from './server-process';
+import { BOT_STATE, problemsSince, startServer, type Backend, type ServerProcess } from './server-process';
 
 const BATCH = 2000;
 
 export interface SweepOptions {
+  backend?: Backend;
   sizes: number[];
   states: number;
   users: number;
@@ -189,7 +190,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepPoint[]> {
     const states = size > 0 ? opts.states : 0;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'boussole-load-sweep-'));
     opts.log(`sweep: ${size} stored activities, ${states} conversation states (DATA_DIR ${dataDir})`);
-    const server = await startServer('boussole', dataDir);
+    const server = await startServer('boussole', dataDir, {}, opts.backend);
     const { client, db } = await connectMongo(server.dbUri(), 'boussole');
     try {
       const tpl = await templates(server, db, opts);

@@ -82,7 +82,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const inbox = new TurnInboxRepository(db, instanceId);
     // Several instances can share an external database (the embedded one belongs to one app): they
     // tell each other of appends and Helpdesk events, and take turns of a conversation one at a time.
-    const clustered = !database.embedded;
+    const clustered = !database.embedded && !cfg.SINGLE_INSTANCE;
     const instanceEvents = clustered ? new InstanceEventsRepository(db) : undefined;
     const bus = instanceEvents ? new ClusterBus({ instanceId, events: instanceEvents, peers: () => inbox.alive(), log }) : undefined;
     const leases = clustered ? new TurnLeaseRepository(db, instanceId) : undefined;
@@ -181,7 +181,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       inbox,
       spool: new DurableQueue<KeptItem>(path.resolve(cfg.DATA_DIR, 'kept')),
       standbyReplies: standbyReplies({ safety, understanding, t }),
-      soleInstance: Boolean(database.embedded),
+      soleInstance: !clustered,
       appendLease: leases ? (conversationId) => leases.acquire(`append|${conversationId}`) : undefined,
       feed,
     });

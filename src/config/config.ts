@@ -37,6 +37,7 @@ export const VARIABLES = {
   COOKIE_SECURE: { schema: bool, default: 'false', doc: 'Mark Helpdesk session cookies Secure (set true behind HTTPS).' },
   CATALOGUE_AUTO_IMPORT: { schema: bool, default: 'true', doc: 'Import `data/` into an empty catalogue at start-up.' },
   STORAGE_TIMEOUT_MS: { schema: int(200, 60000), default: '3000', doc: 'A database operation slower than this counts as the database being down: web-chat messages are then kept on local disk (DATA_DIR/kept) and answered from memory with the safety net, and replayed when it is back.' },
+  SINGLE_INSTANCE: { schema: bool, default: 'false', doc: 'With MONGODB_URI: set true when this is the only instance on that database (no turn leases, no event bus between instances). The embedded database always has one.' },
   NLU_MODEL_CACHE: { schema: bool, default: 'true', doc: 'Keep the trained classifier in TOOLS_DIR/nlu-models, so that the next start loads it instead of training it again (about 15 s).' },
   WHATSAPP_VERIFY_TOKEN: { schema: z.string().min(8).max(200).optional(), default: undefined, doc: 'WhatsApp channel: the verify token typed in the Meta app\'s webhook settings (GET /webhooks/whatsapp). The channel is on when this and the next three are set.' },
   WHATSAPP_APP_SECRET: { schema: z.string().min(8).max(200).optional(), default: undefined, doc: 'WhatsApp channel: the Meta app secret; every POST /webhooks/whatsapp must carry its X-Hub-Signature-256.' },
