@@ -43,7 +43,7 @@ import { StorageWatch } from '../db/storage-watch';
 import { DurableQueue } from '../local/durable-queue';
 import { TurnInboxRepository } from '../repositories/turn-inbox-repository';
 import { TurnKeeper, type KeptItem } from '../channels/directline/turn-keeper';
-import { standbyReplies } from './standby-replies';
+import { emergencyReplies, standbyReplies } from './standby-replies';
 import { renderContextFactory } from './render-context';
 import { createWhatsApp, WHATSAPP_CHANNEL_ID } from '../channels/whatsapp';
 
@@ -185,7 +185,19 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       appendLease: leases ? (conversationId) => leases.acquire(`append|${conversationId}`) : undefined,
       feed,
     });
-    const whatsapp = await createWhatsApp({ cfg, db, layout, bot, t, log, instanceId, soleInstance: Boolean(database.embedded), now: opts.now });
+    const whatsapp = await createWhatsApp({
+      cfg,
+      db,
+      layout,
+      bot,
+      t,
+      log,
+      instanceId,
+      soleInstance: !clustered,
+      now: opts.now,
+      guard: (op) => watch.guard(op),
+      emergency: emergencyReplies({ safety, understanding }),
+    });
     dlAdapter.keepRepliesWith(
       (conversationId, activities) => keeper.keepReplies(conversationId, activities),
       (op) => keeper.guard(op),

@@ -16,13 +16,23 @@ function pageLanguage(locale: string | undefined): Lang | undefined {
   return (LANGUAGES as readonly string[]).includes(primary) ? (primary as Lang) : undefined;
 }
 
-export function standbyReplies(deps: { safety: SafetyCheck; understanding: Pick<Understanding, 'detectLanguage'>; t: Translate }) {
-  return ({ text, locale }: { text?: string; locale?: string }): Array<Partial<Activity>> => {
+type StandbyDeps = { safety: SafetyCheck; understanding: Pick<Understanding, 'detectLanguage'>; t: Translate };
+
+/** What the safety net says of a message, from memory: its numbers (none when it sees no danger), in the message's language. */
+export function emergencyReplies(deps: Omit<StandbyDeps, 't'>) {
+  return ({ text, locale }: { text?: string; locale?: string }): { lang: Lang; replies: Array<Partial<Activity>> } => {
     const detected = text ? deps.understanding.detectLanguage(text) : undefined;
     const lang = (detected && detected.confidence >= LANGUAGE_CONFIDENCE ? detected.lang : undefined) ?? pageLanguage(locale) ?? 'fr';
     const verdict = text ? deps.safety(text, lang, { isAnswerButton: false }) : undefined;
     // Buttons would send answers the bot cannot take now: the numbers as plain text.
-    const numbers = (verdict?.replies ?? []).map((r) => ({ type: r.type ?? 'message', text: r.text, attachments: r.attachments, locale: lang }));
-    return [...numbers, { type: 'message', text: deps.t(lang, text === undefined ? 'standby.start' : 'standby.kept'), locale: lang }];
+    return { lang, replies: (verdict?.replies ?? []).map((r) => ({ type: r.type ?? 'message', text: r.text, attachments: r.attachments, locale: lang })) };
+  };
+}
+
+export function standbyReplies(deps: StandbyDeps) {
+  const emergency = emergencyReplies(deps);
+  return ({ text, locale }: { text?: string; locale?: string }): Array<Partial<Activity>> => {
+    const { lang, replies } = emergency({ text, locale });
+    return [...replies, { type: 'message', text: deps.t(lang, text === undefined ? 'standby.start' : 'standby.kept'), locale: lang }];
   };
 }

@@ -10,6 +10,10 @@
  *   and "forget me" deletes it.
  * - `whatsapp_seen`: the keyed hashes of the message ids already accepted (Meta delivers again
  *   until it gets a 200), written by `_id` insert only and purged after a week.
+ * - `whatsapp_sent`: what a turn already delivered, so that a turn run again after a crash (its
+ *   replies out, its inbox entry not yet deleted) does not send them twice: `<turn>|<n>` for its
+ *   n-th WhatsApp message (with a keyed hash of that message, never its text; the first one also
+ *   keeps, encrypted, the option a typed number picked), `<turn>|end` once the turn is over. Written by `_id` insert only, read by `_id`, purged after two days.
  */
 import crypto from 'node:crypto';
 import type { Db } from 'mongodb';
@@ -43,13 +47,27 @@ interface SeenDoc {
   at: Date;
 }
 
-export const WHATSAPP_COLLECTIONS = { contacts: 'whatsapp_contacts', seen: 'whatsapp_seen', inbox: 'whatsapp_inbox', claims: 'whatsapp_inbox_claims' } as const;
+interface SentDoc {
+  _id: string;
+  at: Date;
+  /** A keyed hash of the message sent (a turn run again may say something else). */
+  h?: string;
+  /** On a turn's first message: the option its typed number picked (the menu shown changes with the replies), encrypted. */
+  pick?: string;
+}
+
+export const WHATSAPP_COLLECTIONS = { contacts: 'whatsapp_contacts', seen: 'whatsapp_seen', sent: 'whatsapp_sent', inbox: 'whatsapp_inbox', claims: 'whatsapp_inbox_claims' } as const;
 const DUPLICATE_KEY = 11000;
 const SEEN_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** Longer than an inbox entry may wait for its turn (24 h). */
+const SENT_RETENTION_MS = 48 * 3600 * 1000;
+/** More WhatsApp messages than one turn ever sends. */
+const MAX_MESSAGES_PER_TURN = 200;
 
 export class WhatsAppRepository {
   private readonly contacts: Buckets<ContactDoc>;
   private readonly seenIds;
+  private readonly sentIds;
   private readonly cipherKey: Buffer;
   private readonly hashKey: Buffer;
 
@@ -62,6 +80,7 @@ export class WhatsAppRepository {
   ) {
     this.contacts = new Buckets<ContactDoc>(db, WHATSAPP_COLLECTIONS.contacts, layout.buckets);
     this.seenIds = db.collection<SeenDoc>(WHATSAPP_COLLECTIONS.seen);
+    this.sentIds = db.collection<SentDoc>(WHATSAPP_COLLECTIONS.sent);
     this.cipherKey = crypto.createHmac('sha256', secret).update('whatsapp:phone-encryption').digest();
     this.hashKey = crypto.createHmac('sha256', secret).update('whatsapp:keys').digest();
   }
@@ -88,6 +107,49 @@ export class WhatsAppRepository {
     } catch (err) {
       if ((err as { code?: unknown }).code === DUPLICATE_KEY) return false;
       throw err;
+    }
+  }
+
+  /** A keyed hash of an outgoing message (what the record of a delivery keeps instead of its text). */
+  messageHash(message: unknown): string {
+    return crypto.createHmac('sha256', this.hashKey).update(`sent:${JSON.stringify(message)}`).digest('base64url').slice(0, 22);
+  }
+
+  /**
+   * The hashes of the messages a turn already delivered, in order (read by `_id`, one by one: a
+   * turn's messages leave in order, so they are recorded without gaps).
+   */
+  async delivered(turn: string): Promise<{ hashes: string[]; pick?: string }> {
+    const hashes: string[] = [];
+    let pick: string | undefined;
+    for (let n = 0; n < MAX_MESSAGES_PER_TURN; n++) {
+      const d = await this.sentIds.findOne({ _id: `${turn}|${n}` });
+      if (!d) break;
+      hashes.push(d.h ?? '');
+      if (n === 0 && d.pick) pick = this.decrypt(d.pick);
+    }
+    return { hashes, pick };
+  }
+
+  /** The n-th message of the turn is delivered (the first one also keeps the option a typed number picked). */
+  async markDelivered(turn: string, n: number, hash: string, pick?: string): Promise<void> {
+    await this.insertSent({ _id: `${turn}|${n}`, at: this.now(), h: hash, ...(n === 0 && pick !== undefined ? { pick: this.encrypt(pick) } : {}) });
+  }
+
+  /** Whether the turn was over (its replies all out, its state saved) before its inbox entry could be deleted. */
+  async turnEnded(turn: string): Promise<boolean> {
+    return (await this.sentIds.findOne({ _id: `${turn}|end` }, { projection: { _id: 1 } })) !== null;
+  }
+
+  async endTurn(turn: string): Promise<void> {
+    await this.insertSent({ _id: `${turn}|end`, at: this.now() });
+  }
+
+  private async insertSent(doc: SentDoc): Promise<void> {
+    try {
+      await this.sentIds.insertOne(doc);
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== DUPLICATE_KEY) throw err;
     }
   }
 
@@ -129,6 +191,7 @@ export class WhatsAppRepository {
       if (this.contacts.split) await breathe();
     }
     await this.seenIds.deleteMany({ at: { $lt: new Date(now.getTime() - SEEN_RETENTION_MS) } });
+    await this.sentIds.deleteMany({ at: { $lt: new Date(now.getTime() - SENT_RETENTION_MS) } });
     return n;
   }
 

@@ -19,20 +19,21 @@ const shown = (m: WaMessage) => (m.type === 'interactive' ? (m.interactive.type 
 
 const LONG = Array.from({ length: 120 }, (_, i) => `Phrase numéro ${i} qui explique une démarche importante.`).join(' ');
 
-test.each<[string, Partial<Activity>, { types: string[]; menu?: 'set' | 'null' }]>([
+test.each<[string, Partial<Activity>, { types: string[]; menu?: number }]>([
   ['plain text', { text: 'Bonjour' }, { types: ['text'] }],
   ['text over 4096 characters: parts, at sentence ends', { text: LONG }, { types: ['text', 'text'] }],
-  ['two short choices: reply buttons', { text: 'Pour qui ?', ...choices(['Oui', 'Non']) }, { types: ['interactive/button'], menu: 'null' }],
-  ['three choices, one too long for a button: a list with the full label', { text: 'Situation ?', ...choices(['Je risque d’être expulsé·e', 'Logement insalubre', 'Autre']) }, { types: ['interactive/list'], menu: 'null' }],
-  ['seven choices: a list', { text: 'Langue ?', ...choices(['Français', 'Nederlands', 'English', 'العربية', 'Türkçe', 'Español', 'Română']) }, { types: ['interactive/list'], menu: 'null' }],
-  ['twelve choices: a numbered menu', { text: 'Commune ?', ...choices(Array.from({ length: 12 }, (_, i) => `Commune ${i + 1}`)) }, { types: ['text'], menu: 'set' }],
-  ['a long text with buttons: text first, then a body within 1024', { text: LONG.slice(0, 3000), ...choices(['Oui', 'Non']) }, { types: ['text', 'interactive/button'], menu: 'null' }],
+  ['two short choices: reply buttons', { text: 'Pour qui ?', ...choices(['Oui', 'Non']) }, { types: ['interactive/button'], menu: 2 }],
+  ['three choices, one too long for a button: a list with the full label', { text: 'Situation ?', ...choices(['Je risque d’être expulsé·e', 'Logement insalubre', 'Autre']) }, { types: ['interactive/list'], menu: 3 }],
+  ['seven choices: a list', { text: 'Langue ?', ...choices(['Français', 'Nederlands', 'English', 'العربية', 'Türkçe', 'Español', 'Română']) }, { types: ['interactive/list'], menu: 7 }],
+  ['twelve choices: a numbered menu', { text: 'Commune ?', ...choices(Array.from({ length: 12 }, (_, i) => `Commune ${i + 1}`)) }, { types: ['text'], menu: 12 }],
+  ['a long text with buttons: text first, then a body within 1024', { text: LONG.slice(0, 3000), ...choices(['Oui', 'Non']) }, { types: ['text', 'interactive/button'], menu: 2 }],
 ])('%s', (_name, activity, expected) => {
   const mapped = mapActivity({ type: 'message', locale: 'fr', ...activity }, words('fr'));
   expect(valid(mapped.messages)).toEqual([]);
   expect(mapped.messages.map((m) => (m.type === 'interactive' ? `interactive/${m.interactive.type}` : m.type))).toEqual(expected.types);
-  if (expected.menu === 'set') expect(mapped.menu).toHaveLength(12);
-  if (expected.menu === 'null') expect(mapped.menu).toBeNull();
+  // The values of the choices shown: a number typed in reply picks one.
+  if (expected.menu !== undefined) expect(mapped.menu).toEqual(activity.suggestedActions?.actions.map((a) => a.value).slice(0, expected.menu));
+  else expect(mapped.menu).toBeUndefined();
   // Nothing the person should read is lost: every word of the text is in some message.
   const all = mapped.messages.map((m) => (m.type === 'text' ? m.text.body : m.type === 'interactive' ? m.interactive.body.text : '')).join(' ');
   expect(all.replace(/\s+/g, ' ')).toContain(String(activity.text).replace(/\s+/g, ' ').slice(-200));

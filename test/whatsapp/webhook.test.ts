@@ -12,21 +12,39 @@ import { loadConfig } from '../../src/config/config';
 import { createI18n } from '../../src/i18n/i18n';
 import { createLogger } from '../../src/logging/logger';
 import { storeLayout } from '../../src/repositories/store-layout';
-import { createWhatsApp, type WhatsApp } from '../../src/channels/whatsapp';
+import { createWhatsApp, type WhatsApp, type WhatsAppDeps } from '../../src/channels/whatsapp';
+import { safetyCheck } from '../../src/app/safety';
+import { emergencyReplies } from '../../src/app/standby-replies';
+import { StorageWatch } from '../../src/db/storage-watch';
 import { openTestDb, type TestDb } from '../support/db';
 import { ACCESS_TOKEN, APP_SECRET, FakeGraph, PHONE_NUMBER_ID, sign, VERIFY_TOKEN, webhookBody, WhatsAppPerson } from './fake-graph';
 
 class EchoBot extends ActivityHandler {
   /** While set, turns wait for it (a process that stops before answering). */
   hold?: Promise<void>;
+  /** While set, a turn stops after sending this many replies, its inbox entry left (a process that dies right after answering). */
+  dieAfter?: { replies: number; until: Promise<void> };
   constructor() {
     super();
     this.onMessage(async (ctx, next) => {
       if (this.hold) await this.hold;
       const text = ctx.activity.text ?? '';
-      if (text === 'menu') await ctx.sendActivity({ ...MessageFactory.suggestedActions(['Oui', 'Non'], 'Choisissez'), locale: 'fr' });
-      else if (text === 'many') await ctx.sendActivity({ ...MessageFactory.suggestedActions(Array.from({ length: 12 }, (_, i) => `Choix ${i + 1}`), 'Lequel ?'), locale: 'fr' });
-      else await ctx.sendActivity({ ...MessageFactory.text(`Echo: ${text}`), locale: 'fr' });
+      // "two …" is answered with two messages.
+      const replies =
+        text === 'menu'
+          ? [{ ...MessageFactory.suggestedActions(['Oui', 'Non'], 'Choisissez'), locale: 'fr' }]
+          : text === 'many'
+            ? [{ ...MessageFactory.suggestedActions(Array.from({ length: 12 }, (_, i) => `Choix ${i + 1}`), 'Lequel ?'), locale: 'fr' }]
+            : text.startsWith('two ')
+              ? [1, 2].map((n) => ({ ...MessageFactory.text(`Echo ${n}: ${text.slice(4)}`), locale: 'fr' }))
+              : [{ ...MessageFactory.text(`Echo: ${text}`), locale: 'fr' }];
+      for (const [i, reply] of replies.entries()) {
+        await ctx.sendActivity(reply);
+        if (this.dieAfter && i + 1 >= this.dieAfter.replies) {
+          await this.dieAfter.until;
+          return;
+        }
+      }
       await next();
     });
   }
@@ -47,8 +65,8 @@ interface Instance {
 }
 const instances: Instance[] = [];
 
-async function startInstance(bot = new EchoBot()): Promise<Instance> {
-  const wa = (await createWhatsApp({ cfg: loadConfig(env()), db: testDb.db, layout: await storeLayout(testDb.db), bot, t, log, instanceId: crypto.randomBytes(6).toString('hex'), soleInstance: true, client: { baseDelayMs: 5 } }))!;
+async function startInstance(bot = new EchoBot(), extra: Pick<WhatsAppDeps, 'guard' | 'emergency'> = {}): Promise<Instance> {
+  const wa = (await createWhatsApp({ cfg: loadConfig(env()), db: testDb.db, layout: await storeLayout(testDb.db), bot, t, log, instanceId: crypto.randomBytes(6).toString('hex'), soleInstance: true, client: { baseDelayMs: 5 }, ...extra }))!;
   const app = express();
   app.use('/webhooks/whatsapp', wa.router);
   const server = http.createServer(app);
@@ -249,6 +267,105 @@ test('a restart between the acknowledgement and the answer: the message is answe
   bot.hold = undefined;
   release();
 });
+
+describe('a crash after the replies went out, before the inbox entry is deleted: the turn runs again after the restart and the person gets each reply once', () => {
+  /** Starts an instance whose turns die after `replies` replies, sends `text` to it, stops it once they are out, and starts another on the same database. */
+  const dying: Array<() => void> = [];
+  const restarted: Instance[] = [];
+  // The dead turns end, and the restarted instances stop (each would otherwise take up the others' turns as orphans).
+  afterEach(async () => {
+    for (const release of dying.splice(0)) release();
+    await Promise.all(restarted.splice(0).map(async (i) => (await stop(i), await i.wa.close())));
+  });
+  async function crashAfter(replies: number, person: (url: string) => WhatsAppPerson, before: () => Promise<void>, text: string): Promise<void> {
+    const bot = new EchoBot();
+    const crashed = await startInstance(bot);
+    const p = person(crashed.url);
+    await before();
+    let release!: () => void;
+    bot.dieAfter = { replies, until: new Promise<void>((r) => (release = r)) };
+    dying.push(release);
+    const count = graph.to(p.number).length;
+    expect((await p.say(text)).status).toBe(200);
+    await graph.waitFor(p.number, count + replies - 1);
+    await stop(crashed);
+    void crashed.wa.close();
+    restarted.push(await startInstance());
+  }
+
+  test('both replies were out: none is sent again', async () => {
+    let person!: WhatsAppPerson;
+    await crashAfter(2, (url) => (person = new WhatsAppPerson(url, number())), async () => undefined, 'two tout envoyé');
+    await new Promise((r) => setTimeout(r, 1500)); // the new instance has run what was left
+    expect(graph.to(person.number).map((m) => m.text)).toEqual(['Echo 1: tout envoyé', 'Echo 2: tout envoyé']);
+    // The turn was taken up and is over: nothing of it waits in the inbox.
+    expect(await testDb.db.collection('whatsapp_inbox').countDocuments({ conversationId: main.wa.repo.conversationKey(person.number) })).toBe(0);
+  });
+
+  test('one of two replies was out: only the second is sent after the restart', async () => {
+    let person!: WhatsAppPerson;
+    await crashAfter(1, (url) => (person = new WhatsAppPerson(url, number())), async () => undefined, 'two à moitié');
+    await graph.waitFor(person.number, 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(graph.to(person.number).map((m) => m.text)).toEqual(['Echo 1: à moitié', 'Echo 2: à moitié']);
+  });
+
+  test('a number typed for a button is read the same way when the turn runs again (the replies replaced the buttons)', async () => {
+    let person!: WhatsAppPerson;
+    await crashAfter(
+      1,
+      (url) => (person = new WhatsAppPerson(url, number())),
+      async () => {
+        await person.say('menu');
+        await graph.waitFor(person.number, 0);
+      },
+      '2',
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(graph.to(person.number).map((m) => m.text)).toEqual(['Choisissez', 'Echo: Non']);
+  });
+});
+
+test('the database down: 503 (Meta delivers again); a message in danger gets the numbers at once, from memory, once; the message is answered when the database is back', async () => {
+  // The real safety net (its model loaded first: slow on a busy machine); the language is French here (the understanding's model is not needed for it).
+  const emergency = emergencyReplies({ safety: safetyCheck(t), understanding: { detectLanguage: () => ({ lang: 'fr', confidence: 1 }) } });
+  let dbUp = false;
+  const watch = new StorageWatch({ ping: async () => dbUp, log, timeoutMs: 1000, probeEveryMs: 100 });
+  watch.markDown('test');
+  const down = await startInstance(new EchoBot(), { guard: (op) => watch.guard(op), emergency });
+  const person = new WhatsAppPerson(down.url, number());
+  const calm = new WhatsAppPerson(down.url, number());
+
+  const body = webhookBody(person.number, [{ type: 'text', text: { body: 'je veux mourir ce soir' } }]);
+  const raw = JSON.stringify(body);
+  const deliver = () => fetch(down.url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': sign(raw) }, body: raw }).then((r) => r.status);
+  expect(await deliver()).toBe(503);
+  // The numbers were sent before Meta got its 503.
+  const numbers = graph.to(person.number);
+  expect(numbers.length).toBeGreaterThan(0);
+  expect(numbers.map((m) => m.text).join('\n')).toMatch(/112/);
+  expect(numbers.map((m) => m.text).join('\n')).toMatch(/0800 32 123/);
+  expect(numbers.every((m) => m.type === 'text')).toBe(true); // no buttons the bot cannot take now
+  // A message without danger gets nothing while the database is down; Meta's redelivery does not repeat the numbers.
+  expect((await calm.say('bonjour')).status).toBe(503);
+  expect(await deliver()).toBe(503);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(graph.to(calm.number)).toEqual([]);
+  expect(graph.to(person.number)).toHaveLength(numbers.length);
+
+  // The database is back: Meta's next delivery is taken and answered by the bot.
+  dbUp = true;
+  await new Promise((r) => setTimeout(r, 400));
+  expect(watch.up).toBe(true);
+  expect(await deliver()).toBe(200);
+  expect((await graph.waitFor(person.number, numbers.length)).map((m) => m.text)).toEqual(['Echo: je veux mourir ce soir']);
+  watch.stop();
+  await stop(down);
+  await down.wa.close();
+  const joined = logLines.join('\n');
+  expect(joined).toContain('whatsapp.emergency_from_memory');
+  expect(joined).not.toContain('mourir');
+}, 180_000);
 
 test('messages of one person are answered in order', async () => {
   const person = new WhatsAppPerson(main.url, number());

@@ -29,6 +29,20 @@ interface TurnInfo {
   /** Inside the 24-hour window: free-form messages allowed. */
   windowOpen: boolean;
   contact?: ContactRecord;
+  /** A turn from the inbox: each message it delivers is recorded, so that a run after a crash skips them. */
+  delivery?: Delivery;
+}
+
+interface Delivery {
+  turn: string;
+  /** Hashes of the messages delivered by an earlier run of this turn (before a crash). */
+  before: string[];
+  /** The option a typed number picked (kept with the first message: a run after a crash reads the number the same way). */
+  pick?: string;
+  /** Messages of this run so far. */
+  n: number;
+  /** This run said something else than the earlier one: nothing more is skipped. */
+  diverged: boolean;
 }
 
 export class ConversationGoneError extends Error {
@@ -68,12 +82,24 @@ export class WhatsAppAdapter extends BotAdapter {
     };
   }
 
-  /** Runs a turn for a message of the person (`build` makes the activity once earlier turns are over). */
-  runTurn(key: string, phone: string, build: () => Promise<{ activity: Partial<Activity>; contact?: ContactRecord }>, logic: TurnLogic): Promise<void> {
+  /**
+   * Runs a turn for a message of the person (`build` makes the activity once earlier turns are
+   * over). With `turn` (the inbox entry), every message delivered is recorded; a `rerun` (after a
+   * crash) skips the messages an earlier run already delivered.
+   */
+  runTurn(
+    key: string,
+    phone: string,
+    build: (earlierPick?: string) => Promise<{ activity: Partial<Activity>; contact?: ContactRecord; pick?: string }>,
+    logic: TurnLogic,
+    record?: { turn: string; rerun: boolean },
+  ): Promise<void> {
     return this.enqueue(key, async () => {
-      const { activity, contact } = await build();
+      const earlier = record?.rerun ? await this.o.repo.delivered(record.turn) : undefined;
+      const { activity, contact, pick } = await build(earlier?.pick);
+      const delivery: Delivery | undefined = record && { turn: record.turn, before: earlier?.hashes ?? [], pick, n: 0, diverged: false };
       const context = new TurnContext(this, activity);
-      context.turnState.set(TURN, { key, phone, windowOpen: true, contact } satisfies TurnInfo);
+      context.turnState.set(TURN, { key, phone, windowOpen: true, contact, delivery } satisfies TurnInfo);
       await this.runMiddleware(context, logic);
     });
   }
@@ -96,7 +122,7 @@ export class WhatsAppAdapter extends BotAdapter {
       const mapped = mapActivity(a, this.words(l));
       if (!mapped.messages.length) continue;
       lang = mapped.lang ?? lang;
-      menu = mapped.menu ?? null; // the last message's numbered menu, if it had one
+      menu = mapped.menu ?? null; // the last message's choices, if it had any (a number typed in reply picks one)
       if (mapped.safety) safety = mapped.safety;
       if (turn.windowOpen) out.push(...mapped.messages);
       else {
@@ -105,9 +131,16 @@ export class WhatsAppAdapter extends BotAdapter {
         out.push(templateMessage(this.o.template.name, this.templateLanguage(l), text));
       }
     }
-    if (out.length) await this.o.client.send(turn.phone, out);
+    if (turn.delivery) await this.deliver(turn.phone, turn.delivery, out);
+    else if (out.length) await this.o.client.send(turn.phone, out);
     await this.remember(turn, { lang, menu, safety }).catch((err: unknown) => this.o.log.warn('whatsapp.remember_failed', { errorName: err instanceof Error ? err.name : typeof err }));
     return activities.map(() => ({ id: '' }));
+  }
+
+  /** Replies made without the database (it is down), sent at once outside any turn; nothing is remembered. */
+  async sendNow(phone: string, activities: Array<Partial<Activity>>): Promise<void> {
+    const out = activities.flatMap((a) => mapActivity(a, this.words(isLang(a.locale?.slice(0, 2)) ? (a.locale!.slice(0, 2) as Lang) : 'fr')).messages);
+    if (out.length) await this.o.client.send(phone, out);
   }
 
   override async updateActivity(): Promise<void> {
@@ -151,6 +184,24 @@ export class WhatsAppAdapter extends BotAdapter {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
+  /** Sends one message at a time, each recorded once delivered; those an earlier run of the turn delivered are skipped. */
+  private async deliver(phone: string, d: Delivery, messages: WaMessage[]): Promise<void> {
+    let skipped = 0;
+    for (const m of messages) {
+      const n = d.n++;
+      const hash = this.o.repo.messageHash(m);
+      if (!d.diverged && n < d.before.length && d.before[n] === hash) {
+        skipped++;
+        continue;
+      }
+      if (n < d.before.length) d.diverged = true;
+      await this.o.client.send(phone, [m]);
+      // Not recorded (the database failing): a run after a crash may send it again, nothing worse.
+      await this.o.repo.markDelivered(d.turn, n, hash, d.pick).catch((err: unknown) => this.o.log.warn('whatsapp.delivery_unrecorded', { errorName: err instanceof Error ? err.name : typeof err }));
+    }
+    if (skipped) this.o.log.info('whatsapp.turn.already_delivered', { skipped });
+  }
+
   private langOf(turn: TurnInfo | undefined): Lang {
     const l = turn?.contact?.lang;
     return isLang(l) ? l : 'fr';
@@ -166,7 +217,7 @@ export class WhatsAppAdapter extends BotAdapter {
     return langs.find((l) => l.slice(0, 2) === lang) ?? langs[0] ?? 'fr';
   }
 
-  /** Keeps what the next messages need (language, safety numbers, numbered menu), only when it changed. */
+  /** Keeps what the next messages need (language, safety numbers, the choices shown), only when it changed. */
   private async remember(turn: TurnInfo, change: { lang?: string; menu?: string[] | null; safety?: string[] }): Promise<void> {
     const c = turn.contact;
     const diff: { lang?: string; menu?: string[] | null; safety?: string[] } = {};

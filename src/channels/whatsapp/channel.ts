@@ -9,7 +9,7 @@
  */
 import crypto from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { TurnContext } from 'botbuilder-core';
+import type { Activity, TurnContext } from 'botbuilder-core';
 import { isLang, type Translate } from '../../i18n/i18n';
 import type { Logger } from '../../logging/logger';
 import type { TurnInboxRepository } from '../../repositories/turn-inbox-repository';
@@ -35,6 +35,10 @@ export interface WhatsAppChannelOptions {
   log: Logger;
   maxChars: number;
   soleInstance: boolean;
+  /** Runs a database operation, failing at once while the database is known to be down (StorageWatch). */
+  guard?: <T>(op: () => Promise<T>) => Promise<T>;
+  /** The safety net's numbers for a text, from memory (none when it sees no danger): sent when the database cannot take the message. */
+  emergency?: (input: { text: string }) => { replies: Array<Partial<Activity>> };
 }
 
 /** What the inbox keeps of a message until its turn is over. */
@@ -48,6 +52,10 @@ interface Entry {
 }
 
 const BODY_LIMIT = '512kb';
+/** Messages answered from memory while the database was down, remembered so that Meta's redeliveries do not repeat the numbers. */
+const ANSWERED_FROM_MEMORY_MAX = 10_000;
+/** How long the numbers may take to leave before Meta gets its 503. */
+const EMERGENCY_SEND_WAIT_MS = 5_000;
 
 function sameSecret(a: string, b: string): boolean {
   const h = (s: string) => crypto.createHash('sha256').update(s).digest();
@@ -56,6 +64,7 @@ function sameSecret(a: string, b: string): boolean {
 
 export class WhatsAppChannel {
   private readonly running = new Set<string>();
+  private readonly answeredFromMemory = new Set<string>();
   private recovering?: Promise<void>;
 
   constructor(private readonly o: WhatsAppChannelOptions) {}
@@ -92,10 +101,11 @@ export class WhatsAppChannel {
       if (read.statuses) this.o.log.info('whatsapp.statuses', { count: read.statuses, failed: read.failedStatuses });
       let accepted: Array<{ id: string; entry: Entry }>;
       try {
-        accepted = await this.accept(read.messages);
+        accepted = await (this.o.guard ? this.o.guard(() => this.accept(read.messages)) : this.accept(read.messages));
       } catch (err) {
-        // Not stored: Meta delivers again later.
+        // Not stored: Meta delivers again later. A message in danger gets the numbers now, from memory.
         this.o.log.error('whatsapp.accept_failed', { errorName: err instanceof Error ? err.name : typeof err, storage: isStorageError(err) });
+        await this.emergencyFromMemory(read.messages);
         res.status(503).json({ error: { code: 'unavailable', message: 'Try again later.' } });
         return;
       }
@@ -135,6 +145,36 @@ export class WhatsAppChannel {
     return out;
   }
 
+  /**
+   * The database cannot take these messages (Meta will deliver them again): those the safety net
+   * sees in danger get its numbers at once, from memory, once per message whatever the redeliveries.
+   */
+  private async emergencyFromMemory(messages: Incoming[]): Promise<void> {
+    if (!this.o.emergency) return;
+    const sends: Array<Promise<void>> = [];
+    for (const m of messages) {
+      if (m.kind !== 'text') continue;
+      const id = this.o.repo.messageKey(m.messageId);
+      if (this.answeredFromMemory.has(id)) continue;
+      let replies: Array<Partial<Activity>>;
+      try {
+        replies = this.o.emergency({ text: m.text.slice(0, this.o.maxChars) }).replies;
+      } catch (err) {
+        this.o.log.error('whatsapp.emergency_failed', { errorName: err instanceof Error ? err.name : typeof err });
+        continue;
+      }
+      if (!replies.length) continue;
+      this.answeredFromMemory.add(id);
+      if (this.answeredFromMemory.size > ANSWERED_FROM_MEMORY_MAX) this.answeredFromMemory.delete(this.answeredFromMemory.values().next().value!);
+      this.o.log.warn('whatsapp.emergency_from_memory', { conversationId: this.o.repo.conversationKey(m.from), replies: replies.length });
+      sends.push(this.o.adapter.sendNow(m.from, replies).catch((err: unknown) => this.o.log.error('whatsapp.emergency_send_failed', { errorName: err instanceof Error ? err.name : typeof err })));
+    }
+    if (!sends.length) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(sends), new Promise<void>((r) => (timer = setTimeout(r, EMERGENCY_SEND_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+
   /** Runs the turns left in the inbox (a crash between acknowledgement and answer, a database outage). */
   recover(): Promise<void> {
     this.recovering ??= this.recoverNow().finally(() => (this.recovering = undefined));
@@ -148,26 +188,32 @@ export class WhatsAppChannel {
         if (this.running.has(turn.id) || !(await this.o.inbox.claim(turn))) continue;
         await this.o.repo.markSeen(turn.id); // a delivery Meta retries now is a duplicate
         this.o.log.info('whatsapp.turn.recovered', { conversationId: turn.conversationId });
-        void this.runEntry(turn.id, turn.activity as unknown as Entry);
+        void this.runEntry(turn.id, turn.activity as unknown as Entry, true);
       }
     } catch (err) {
       this.o.log.warn('whatsapp.recover_failed', { errorName: err instanceof Error ? err.name : typeof err });
     }
   }
 
-  private async runEntry(id: string, entry: Entry): Promise<void> {
+  /** Runs the turn of an inbox entry; a `rerun` (after a crash) skips what an earlier run delivered, or the whole turn if it was over. */
+  private async runEntry(id: string, entry: Entry, rerun = false): Promise<void> {
     if (this.running.has(id)) return;
     this.running.add(id);
     const { adapter, repo } = this.o;
     let failure: unknown;
     try {
+      if (rerun && (await repo.turnEnded(id))) {
+        await this.o.inbox.done(id).catch(() => undefined);
+        return;
+      }
       await adapter.runTurn(
         entry.key,
         entry.phone,
-        async () => {
+        async (earlierPick) => {
           const contact = await repo.get(entry.key);
           await repo.inbound(entry.key, entry.phone);
-          return { activity: adapter.activity(entry.key, id, this.textOf(entry, contact?.menu)), contact };
+          const { text, pick } = this.textOf(entry, contact?.menu, earlierPick);
+          return { activity: adapter.activity(entry.key, id, text), contact, pick };
         },
         async (ctx) => {
           try {
@@ -177,7 +223,9 @@ export class WhatsAppChannel {
             throw err;
           }
         },
+        { turn: id, rerun },
       );
+      if (failure === undefined) await repo.endTurn(id).catch(() => undefined);
     } catch (err) {
       failure ??= err;
     } finally {
@@ -201,13 +249,18 @@ export class WhatsAppChannel {
     await ctx.sendActivity({ type: 'message', text: lines.join('\n\n'), locale: lang });
   }
 
-  /** The text the bot reads: what was typed, the value behind a tapped choice, or a numbered menu's entry. */
-  private textOf(entry: Entry, menu: string[] | undefined): string {
-    if (entry.kind === 'choice') return (valueOfChoiceId(entry.choice ?? '') ?? '').slice(0, this.o.maxChars);
+  /**
+   * The text the bot reads: what was typed, the value behind a tapped choice, or the choice a typed
+   * number picks among those shown (`earlierPick`: what it picked in a run before a crash).
+   */
+  private textOf(entry: Entry, menu: string[] | undefined, earlierPick?: string): { text: string; pick?: string } {
+    if (entry.kind === 'choice') return { text: (valueOfChoiceId(entry.choice ?? '') ?? '').slice(0, this.o.maxChars) };
     const text = (entry.text ?? '').slice(0, this.o.maxChars);
     const n = menuNumber(text);
-    if (n !== undefined && menu && n >= 1 && n <= menu.length) return menu[n - 1];
-    return text;
+    if (n === undefined) return { text };
+    if (earlierPick !== undefined) return { text: earlierPick, pick: earlierPick };
+    if (menu && n >= 1 && n <= menu.length) return { text: menu[n - 1], pick: menu[n - 1] };
+    return { text };
   }
 
   /** Turns of this process queued or running. */

@@ -45,6 +45,10 @@ export interface WhatsAppDeps {
   instanceId: string;
   soleInstance: boolean;
   now?: () => Date;
+  /** Runs a database operation, failing at once while the database is known to be down. */
+  guard?: <T>(op: () => Promise<T>) => Promise<T>;
+  /** The safety net's numbers for a text, from memory: sent when the database cannot take a message in danger. */
+  emergency?: (input: { text: string }) => { replies: Array<Partial<Activity>> };
   /** Graph client tuning (tests). */
   client?: { baseDelayMs?: number; attempts?: number };
 }
@@ -59,7 +63,7 @@ export async function createWhatsApp(d: WhatsAppDeps): Promise<WhatsApp | undefi
   await inbox.ensureIndexes();
   const client = new GraphClient({ graphUrl: cfg.WHATSAPP_GRAPH_URL, phoneNumberId: cfg.WHATSAPP_PHONE_NUMBER_ID, accessToken: cfg.WHATSAPP_ACCESS_TOKEN, log, ...d.client });
   const adapter = new WhatsAppAdapter({ client, repo, t: d.t, log, template: { name: cfg.WHATSAPP_TEMPLATE_NAME, languages: cfg.WHATSAPP_TEMPLATE_LANGUAGES.split(',') }, now: d.now });
-  const channel = new WhatsAppChannel({ verifyToken: cfg.WHATSAPP_VERIFY_TOKEN, appSecret: cfg.WHATSAPP_APP_SECRET, phoneNumberId: cfg.WHATSAPP_PHONE_NUMBER_ID, repo, inbox, adapter, bot: d.bot, t: d.t, log, maxChars: cfg.MAX_MESSAGE_CHARS, soleInstance: d.soleInstance });
+  const channel = new WhatsAppChannel({ verifyToken: cfg.WHATSAPP_VERIFY_TOKEN, appSecret: cfg.WHATSAPP_APP_SECRET, phoneNumberId: cfg.WHATSAPP_PHONE_NUMBER_ID, repo, inbox, adapter, bot: d.bot, t: d.t, log, maxChars: cfg.MAX_MESSAGE_CHARS, soleInstance: d.soleInstance, guard: d.guard, emergency: d.emergency });
   const recover = setInterval(() => void channel.recover(), RECOVER_EVERY_MS);
   recover.unref();
   const purge = setInterval(() => void Promise.all([repo.purgeExpired(), inbox.purgeOld()]).catch((err: unknown) => log.warn('whatsapp.purge_failed', { errorName: err instanceof Error ? err.name : typeof err })), PURGE_EVERY_MS);

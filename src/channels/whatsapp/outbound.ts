@@ -18,7 +18,7 @@ export type WaMessage =
 
 export interface Mapped {
   messages: WaMessage[];
-  /** The values of a numbered menu shown (understood in reply), null when choices of another kind were shown. */
+  /** The values of the choices shown (buttons, list or numbered menu): a number typed in reply picks one. */
   menu?: string[] | null;
   lang?: string;
   /** Safety numbers this reply gave (channelData.safety). */
@@ -199,7 +199,7 @@ export function mapActivity(activity: Partial<Activity>, words: MappingWords): M
     const { before, body } = withBody(text, words.choose);
     return {
       ...base,
-      menu: null,
+      menu: choices.map((c) => c.value),
       messages: [...before, { type: 'interactive', interactive: { type: 'button', body: { text: body }, action: { buttons: choices.map((_c, i) => ({ type: 'reply' as const, reply: { id: ids[i], title: buttonTitles[i] } })) } } }],
     };
   }
@@ -212,7 +212,7 @@ export function mapActivity(activity: Partial<Activity>, words: MappingWords): M
     });
     return {
       ...base,
-      menu: null,
+      menu: choices.map((c) => c.value),
       messages: [...before, { type: 'interactive', interactive: { type: 'list', body: { text: body }, action: { button: shorten(words.listButton, WA_LIMITS.listButton), sections: [{ rows }] } } }],
     };
   }
