@@ -146,14 +146,14 @@ export function markdown(r: LoadResults): string {
   if (r.sweep.length) {
     out.push('## Retained data', '');
     out.push(
-      `Each point: a fresh database, one real conversation per journey as templates, their documents cloned in bulk through the driver (new ids, same formats) into directline_activities / directline_conversations and bot_state, then ${o.sweepUsers} WebSocket users for ${o.sweepDurationS} s (think ×${fmt(o.thinkScale, 2)}).`,
+      `Each point: a fresh database, one real conversation per journey as templates, their documents cloned in bulk through the driver (new ids, same formats) into directline_activities / directline_conversations and bot_state, then, once the database answers promptly again after the bulk load ("settle s"), ${o.sweepUsers} WebSocket users for ${o.sweepDurationS} s (think ×${fmt(o.thinkScale, 2)}).`,
       '',
-      '| stored activities | conversations | conversation states | preload docs | preload s | DB files MB | turns | p50 ms | p95 ms | p99 ms | errors | kept locally | DB RSS peak MB | DB CPU % of a core |',
-      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| stored activities | conversations | conversation states | preload docs | preload s | settle s | DB files MB | turns | p50 ms | p95 ms | p99 ms | errors | kept locally | DB RSS peak MB | DB CPU % of a core |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const p of r.sweep) {
       out.push(
-        `| ${p.activities} | ${p.conversations} | ${p.states} | ${p.preloadDocs} | ${fmt(p.preloadS, 1)} | ${fmt(p.dbFilesMb)} | ${p.level.turns} | ${fmt(p.level.reply.p50)} | ${fmt(p.level.reply.p95)} | ${fmt(p.level.reply.p99)} | ${p.level.errorCount} | ${p.level.keptLocally} | ${fmt(p.usage?.db.rssPeakMb)} | ${fmt(p.usage?.db.cpuPctOfOneCore)} |`,
+        `| ${p.activities} | ${p.conversations} | ${p.states} | ${p.preloadDocs} | ${fmt(p.preloadS, 1)} | ${p.settleS === undefined ? '–' : fmt(p.settleS, 1)} | ${fmt(p.dbFilesMb)} | ${p.level.turns} | ${fmt(p.level.reply.p50)} | ${fmt(p.level.reply.p95)} | ${fmt(p.level.reply.p99)} | ${p.level.errorCount} | ${p.level.keptLocally} | ${fmt(p.usage?.db.rssPeakMb)} | ${fmt(p.usage?.db.cpuPctOfOneCore)} |`,
       );
     }
     const notes = r.sweep.map((p) => problemNote(`${p.activities} activities`, p.level, p.serverProblems ?? {})).filter((n): n is string => n !== undefined);

@@ -46,6 +46,8 @@ export interface SweepPoint {
   /** Documents written by the preload, and how long it took (s). */
   preloadDocs: number;
   preloadS: number;
+  /** Seconds after the preload until the database answered promptly again (measured after that). */
+  settleS?: number;
   /** Size of the SQLite files after the measure (MB). */
   dbFilesMb: number;
   level: LevelResult;
@@ -184,6 +186,24 @@ async function preload(db: Db, tpl: Template[], activities: number, states: numb
   return { conversations, docs: writer.written };
 }
 
+/** Waits (at most 5 min) until 5 writes and reads by _id in a row each take under 50 ms; returns the seconds waited. */
+async function settle(db: Db, log: (l: string) => void): Promise<number> {
+  const started = performance.now();
+  const probe = db.collection('bench_settle');
+  let good = 0;
+  for (let i = 0; good < 5 && performance.now() - started < 300_000; i++) {
+    const t = performance.now();
+    await probe.insertOne({ _id: `p${i}` } as never);
+    await probe.findOne({ _id: `p${i}` } as never);
+    good = performance.now() - t < 50 ? good + 1 : 0;
+    if (good < 5) await new Promise((r) => setTimeout(r, 500));
+  }
+  await probe.drop().catch(() => undefined);
+  const s = (performance.now() - started) / 1000;
+  log(`  settled after ${s.toFixed(1)} s`);
+  return s;
+}
+
 export async function runSweep(opts: SweepOptions): Promise<SweepPoint[]> {
   const points: SweepPoint[] = [];
   for (const size of opts.sizes) {
@@ -197,6 +217,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepPoint[]> {
       const t0 = performance.now();
       const loaded = size > 0 || states > 0 ? await preload(db, tpl, size, states, opts.log) : { conversations: 0, docs: 0 };
       const preloadS = (performance.now() - t0) / 1000;
+      // A bulk load leaves the database busy for a while (SQLite checkpoints its write-ahead log):
+      // measure the steady state, once a write and a read by _id answer promptly again.
+      const settleS = await settle(db, opts.log);
       opts.log(`  preloaded ${loaded.docs} documents in ${preloadS.toFixed(1)} s; measuring ${opts.users} users for ${opts.durationMs / 1000} s`);
       const sampler = new UsageSampler(() => ({ app: server.pid, db: server.ferretPid() }));
       const before = server.problems();
@@ -213,7 +236,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepPoint[]> {
         replyTimeoutMs: opts.replyTimeoutMs,
         window: { opened: () => sampler.start(), closed: () => (usage = sampler.stop()) },
       });
-      points.push({ activities: size, conversations: loaded.conversations, states, preloadDocs: loaded.docs, preloadS, dbFilesMb: dirSizeMb(path.join(dataDir, 'ferretdb')), level, usage, serverProblems: problemsSince(before, server.problems()) });
+      points.push({ activities: size, conversations: loaded.conversations, states, preloadDocs: loaded.docs, preloadS, settleS, dbFilesMb: dirSizeMb(path.join(dataDir, 'ferretdb')), level, usage, serverProblems: problemsSince(before, server.problems()) });
       opts.onPoint?.(points);
       opts.log(`  p50 ${level.reply.p50.toFixed(0)} ms, p95 ${level.reply.p95.toFixed(0)} ms, ${level.turns} turns, ${level.errorCount} errors, ${level.keptLocally} kept locally`);
     } finally {
