@@ -3,7 +3,11 @@
  * state. Channel adapters (CloudAdapter, our Direct Line) call `run`; they know nothing else.
  */
 import { ActivityHandler, ActivityTypes, type ConversationState, type InvokeResponse, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder-core';
-import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+// botbuilder-dialogs' modules, not its index: the index loads every prompt and, with them, a second
+// Recognizers-Text (every culture) and globalize, about 30 MB of memory for nothing used here.
+import { DialogTurnStatus } from 'botbuilder-dialogs/lib/dialog';
+import type { DialogState } from 'botbuilder-dialogs/lib/dialogContext';
+import { DialogSet } from 'botbuilder-dialogs/lib/dialogSet';
 import type { Lang } from '../catalogue/schema';
 import { isLang } from '../i18n/i18n';
 import { ROOT_DIALOG, type BoussoleDialog } from './boussole-dialog';

@@ -5,7 +5,9 @@
  * state, which Bot Framework persists through our MongoDB storage.
  */
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder-core';
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+// Not botbuilder-dialogs' index, which loads every prompt (boussole-bot.ts).
+import { Dialog, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog';
+import type { DialogContext } from 'botbuilder-dialogs/lib/dialogContext';
 import type { BassinId, Lang } from '../catalogue/schema';
 import type { Engine } from '../engine/interpreter';
 import type { EngineState, Facts, Output, RankedService, StepResult } from '../engine/types';

@@ -5,7 +5,7 @@
  * digits or words ("achtendertig", "yirmi iki"; see numbers.ts); dates are read by dates.ts in the
  * question's language first, then in the others, against `now` (injectable for tests).
  */
-import { JaroWinklerDistance } from 'natural/lib/natural/distance';
+import JaroWinklerDistance from 'natural/lib/natural/distance/jaro-winkler_distance';
 import { LANGUAGES, type Lang } from '../catalogue/schema';
 import type { AnswerParse, AnswerParser, FactSpec } from '../engine/types';
 import type { CommuneFinder } from './communes';

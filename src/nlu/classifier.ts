@@ -13,15 +13,24 @@
  */
 import { normalize, tokens } from './normalize';
 import { arabiziFeatures, isArabiziWord } from './arabizi';
+import { FeatureIndex } from './feature-index';
 import { wordFeatures } from './stemming';
 import { noisyCopy, seededRandom } from './typing-noise';
 
 const MIN_GRAM = 3;
 const MAX_GRAM = 5;
 
-/** Stemming is the costly part, and people reuse words: each word's features are kept once made. */
+/**
+ * Stemming is the costly part, and people reuse words: each word's features are kept once made,
+ * about 850 bytes a word. The messages people write keep up to 5,000 words (a running server kept
+ * up to 50,000, some 40 MB, for as long as it ran); training, which reads every word of its
+ * documents and their copies three times, keeps up to 50,000 while it does (with 5,000 the theme
+ * model took 50% longer to train).
+ */
 const wordCache = new Map<string, string[]>();
-const WORD_CACHE_SIZE = 50_000;
+const WORD_CACHE_SIZE = 5_000;
+const TRAINING_WORD_CACHE_SIZE = 50_000;
+let wordCacheSize = WORD_CACHE_SIZE;
 
 /** The features of one normalised word: itself, its stems and its character n-grams. */
 function featuresOfWord(word: string): string[] {
@@ -32,7 +41,7 @@ function featuresOfWord(word: string): string[] {
     const padded = `<${word}>`;
     for (let n = MIN_GRAM; n <= MAX_GRAM; n++) for (let i = 0; i + n <= padded.length; i++) out.push(`^${padded.slice(i, i + n)}`);
   }
-  if (wordCache.size >= WORD_CACHE_SIZE) wordCache.clear();
+  if (wordCache.size >= wordCacheSize) wordCache.clear();
   wordCache.set(word, out);
   return out;
 }
@@ -74,10 +83,65 @@ const MIN_DOCUMENTS = 2;
 /** Gradients smaller than this are skipped: most labels are settled after the first pass. */
 const SETTLED = 1e-3;
 
+/**
+ * What the training reads, made once: every document's known features (their rows), one document
+ * after the other in a single array (document r: features[starts[r]] up to features[starts[r + 1]]),
+ * with its label and weight; documents without a known feature are left out. Made in a function
+ * of its own so that the texts' feature names are garbage before the training starts, and in one
+ * array because 100,000 small ones (the safety gate's documents and their copies) fragmented the
+ * memory allocator: the process stayed some 50 MB larger after training.
+ */
+function learningRows(docs: Array<{ text: string; label: string; weight?: number }>, labels: string[], featurize: Featurizer, seed: number, noisyCopies: number) {
+  const noise = seededRandom(seed);
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  const featured: Array<{ y: number; f: string[]; w: number }> = [];
+  wordCacheSize = TRAINING_WORD_CACHE_SIZE;
+  try {
+    for (const d of docs) featured.push({ y: labelIndex.get(d.label)!, f: featurize(d.text), w: d.weight ?? 1 });
+    // Copies as people would type the utterances (typing-noise.ts); their misspelt n-grams count as
+    // evidence like any other feature (cross-validation: 87.6% against 87.0% when only the
+    // utterances as written decide which features count).
+    for (let c = 0; c < noisyCopies; c++) for (const d of docs) featured.push({ y: labelIndex.get(d.label)!, f: featurize(noisyCopy(d.text, noise)), w: d.weight ?? 1 });
+  } finally {
+    // What the training texts' words made is no use to the messages people will write.
+    wordCacheSize = WORD_CACHE_SIZE;
+    wordCache.clear();
+  }
+  const seen = new Map<string, number>();
+  for (const d of featured) for (const f of d.f) seen.set(f, (seen.get(f) ?? 0) + 1);
+  const index = new Map<string, number>();
+  for (const [f, n] of seen) if (n >= MIN_DOCUMENTS) index.set(f, index.size);
+  seen.clear();
+  let known = 0;
+  let count = 0;
+  for (const d of featured) {
+    let n = 0;
+    for (const x of d.f) if (index.has(x)) n++;
+    known += n;
+    if (n > 0) count++;
+  }
+  const rows = { names: FeatureIndex.fromNames([...index.keys()]), count, features: new Int32Array(known), starts: new Int32Array(count + 1), labels: new Int32Array(count), weights: new Float64Array(count) };
+  let r = 0;
+  let at = 0;
+  for (const d of featured) {
+    const from = at;
+    for (const x of d.f) {
+      const id = index.get(x);
+      if (id !== undefined) rows.features[at++] = id;
+    }
+    if (at === from) continue;
+    rows.labels[r] = d.y;
+    rows.weights[r] = d.w;
+    rows.starts[++r] = at;
+  }
+  return rows;
+}
+
 /** A trained model as stored (model-cache.ts): its labels, feature names and weights. */
 export interface ModelState {
   labels: string[];
-  features: string[];
+  /** The feature names; row i of the weights is feature i. */
+  features: FeatureIndex;
   /** features × labels, row-major. */
   weights: Float32Array;
   bias: Float32Array;
@@ -88,54 +152,46 @@ export type Featurizer = (text: string) => string[];
 
 export class MessageClassifier {
   readonly labels: string[];
-  private readonly index = new Map<string, number>();
+  private readonly index: FeatureIndex;
   private readonly featurize: Featurizer;
   private readonly weights: Float32Array;
   private readonly bias: Float32Array;
 
   /** A model trained before, as it was (no training). */
   static fromState(state: ModelState, featurize: Featurizer = features): MessageClassifier {
-    if (state.weights.length !== state.features.length * state.labels.length || state.bias.length !== state.labels.length) throw new Error('model state: sizes do not match');
+    if (state.weights.length !== state.features.size * state.labels.length || state.bias.length !== state.labels.length) throw new Error('model state: sizes do not match');
     const m = Object.create(MessageClassifier.prototype) as MessageClassifier;
-    const index = new Map(state.features.map((f, i) => [f, i]));
-    Object.assign(m, { labels: state.labels, index, weights: state.weights, bias: state.bias, featurize });
+    Object.assign(m, { labels: state.labels, index: state.features, weights: state.weights, bias: state.bias, featurize });
     return m;
   }
 
   state(): ModelState {
-    return { labels: this.labels, features: [...this.index.keys()], weights: this.weights, bias: this.bias };
+    return { labels: this.labels, features: this.index, weights: this.weights, bias: this.bias };
   }
 
   constructor(docs: Array<{ text: string; label: string; weight?: number }>, opts: TrainingOptions = {}, featurize: Featurizer = features) {
     const { epochs = 8, rate = 0.5, l2 = 5e-4, seed = 1, noisyCopies = 2 } = opts;
     this.featurize = featurize;
     this.labels = [...new Set(docs.map((d) => d.label))];
-    const noise = seededRandom(seed);
     const L = this.labels.length;
-    const labelIndex = new Map(this.labels.map((l, i) => [l, i]));
-    const featured = docs.map((d) => ({ y: labelIndex.get(d.label)!, f: featurize(d.text), w: d.weight ?? 1 }));
-    // Copies as people would type the utterances (typing-noise.ts); their misspelt n-grams count as
-    // evidence like any other feature (cross-validation: 87.6% against 87.0% when only the
-    // utterances as written decide which features count).
-    for (let c = 0; c < noisyCopies; c++) for (const d of docs) featured.push({ y: labelIndex.get(d.label)!, f: featurize(noisyCopy(d.text, noise)), w: d.weight ?? 1 });
-    const seen = new Map<string, number>();
-    for (const d of featured) for (const f of d.f) seen.set(f, (seen.get(f) ?? 0) + 1);
-    for (const [f, n] of seen) if (n >= MIN_DOCUMENTS) this.index.set(f, this.index.size);
-    const rows = featured.map((d) => ({ y: d.y, w: d.w, f: Int32Array.from(d.f.flatMap((x) => (this.index.has(x) ? [this.index.get(x)!] : []))) })).filter((d) => d.f.length > 0);
+    const rows = learningRows(docs, this.labels, featurize, seed, noisyCopies);
+    this.index = rows.names;
 
     this.weights = new Float32Array(this.index.size * L);
     this.bias = new Float32Array(L);
     const squares = new Float32Array(this.index.size * L);
     const z = new Float64Array(L);
     const random = seededRandom(seed);
-    const order = rows.map((_, i) => i);
+    const order = Array.from({ length: rows.count }, (_, i) => i);
     for (let e = 0; e < epochs; e++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
         [order[i], order[j]] = [order[j], order[i]];
       }
       for (const r of order) {
-        const { y, f, w: weight } = rows[r];
+        const y = rows.labels[r];
+        const weight = rows.weights[r];
+        const f = rows.features.subarray(rows.starts[r], rows.starts[r + 1]);
         const scale = 1 / Math.sqrt(f.length);
         this.scoresInto(f, scale, z);
         for (let c = 0; c < L; c++) {
@@ -172,7 +228,11 @@ export class MessageClassifier {
 
   /** Every label with its probability (summing to 1), best first; empty when nothing in the text is known. */
   classify(text: string): Scored[] {
-    const f = this.featurize(text).flatMap((x) => (this.index.has(x) ? [this.index.get(x)!] : []));
+    const f: number[] = [];
+    for (const x of this.featurize(text)) {
+      const row = this.index.get(x);
+      if (row >= 0) f.push(row);
+    }
     if (!f.length) return [];
     const z = new Float64Array(this.labels.length);
     this.scoresInto(f, 1 / Math.sqrt(f.length), z);

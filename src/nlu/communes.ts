@@ -3,7 +3,7 @@
  * Bruxelles-Ville, postal codes (1000/1040/1050 are shared, so they give candidates, not a guess)
  * and misspellings (Jaro-Winkler on names of 5+ letters).
  */
-import { JaroWinklerDistance } from 'natural/lib/natural/distance';
+import JaroWinklerDistance from 'natural/lib/natural/distance/jaro-winkler_distance';
 import type { Commune } from '../catalogue/schema';
 import { containsPhrase, normalize, tokens } from './normalize';
 

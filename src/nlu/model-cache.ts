@@ -12,9 +12,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { features, MessageClassifier, type Featurizer, type ModelState, type TrainingOptions } from './classifier';
+import { FeatureIndex } from './feature-index';
 
-/** The modules whose code decides the features and the training: a change in them is a new model. */
-const MODEL_CODE = ['classifier', 'stemming', 'arabizi', 'typing-noise', 'normalize'];
+/** The modules whose code decides the features, the training and how names are stored: a change in them is a new model. */
+const MODEL_CODE = ['classifier', 'feature-index', 'stemming', 'arabizi', 'typing-noise', 'normalize'];
 /** Models kept in the folder (the newest): older data versions are removed. */
 const KEEP = 8;
 
@@ -53,29 +54,50 @@ export interface CustomFeatures {
 }
 
 export function modelKey(docs: Docs, opts: TrainingOptions, custom?: CustomFeatures): string {
-  return createHash('sha256').update(modelCode()).update(custom?.fingerprint ?? '').update(JSON.stringify(opts)).update(JSON.stringify(docs)).digest('hex');
+  return createHash('sha256').update(FORMAT).update(modelCode()).update(custom?.fingerprint ?? '').update(JSON.stringify(opts)).update(JSON.stringify(docs)).digest('hex');
 }
 
-/** File layout: "BNLU1", header length (uint32 LE), header JSON {labels, features}, bias, weights (float32 LE). */
-const MAGIC = Buffer.from('BNLU1');
+/**
+ * File layout: "BNLU2", header length (uint32 LE), header JSON {labels, features: how many, bytes:
+ * how many}, zeros up to a multiple of 4 bytes, then bias and weights (float32 LE), where each
+ * feature's name starts (uint32 LE, one more than the features) and the names' bytes
+ * (feature-index.ts). Part of the models' key: files of another layout are never read.
+ */
+const FORMAT = 'BNLU2';
+const MAGIC = Buffer.from(FORMAT);
 
 export function encodeModel(state: ModelState): Buffer {
-  const header = Buffer.from(JSON.stringify({ labels: state.labels, features: state.features }));
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(header.length);
-  return Buffer.concat([MAGIC, len, header, Buffer.from(state.bias.buffer, state.bias.byteOffset, state.bias.byteLength), Buffer.from(state.weights.buffer, state.weights.byteOffset, state.weights.byteLength)]);
+  const { bytes, starts } = state.features;
+  const json = Buffer.from(JSON.stringify({ labels: state.labels, features: state.features.size, bytes: bytes.length }));
+  const head = Buffer.alloc(MAGIC.length + 4 + json.length + ((4 - ((MAGIC.length + 4 + json.length) % 4)) % 4));
+  MAGIC.copy(head);
+  head.writeUInt32LE(json.length, MAGIC.length);
+  json.copy(head, MAGIC.length + 4);
+  const raw = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return Buffer.concat([head, raw(state.bias), raw(state.weights), raw(starts), raw(bytes)]);
 }
 
 export function decodeModel(buf: Buffer): ModelState {
   if (buf.length < MAGIC.length + 4 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a model file');
   const hlen = buf.readUInt32LE(MAGIC.length);
   const start = MAGIC.length + 4;
-  const { labels, features } = JSON.parse(buf.subarray(start, start + hlen).toString('utf8')) as { labels: string[]; features: string[] };
-  const floats = buf.length - start - hlen;
-  if (floats !== 4 * labels.length * (features.length + 1)) throw new Error('model file: truncated');
-  // Copied into aligned arrays (the header's length leaves the floats at any offset).
-  const body = new Float32Array(new Uint8Array(buf.subarray(start + hlen)).buffer);
-  return { labels, features, bias: body.slice(0, labels.length), weights: body.slice(labels.length) };
+  if (start + hlen > buf.length) throw new Error('model file: truncated');
+  const { labels, features, bytes } = JSON.parse(buf.subarray(start, start + hlen).toString('utf8')) as { labels: string[]; features: number; bytes: number };
+  if (!Array.isArray(labels) || !Number.isInteger(features) || !Number.isInteger(bytes) || features < 0 || bytes < 0) throw new Error('model file: bad header');
+  const body = start + hlen + ((4 - ((start + hlen) % 4)) % 4);
+  const L = labels.length;
+  if (buf.length !== body + 4 * (L * (features + 1) + features + 1) + bytes) throw new Error('model file: truncated');
+  // Views of the file's bytes when they are aligned (a file read whole is), else copies.
+  const aligned = (buf.byteOffset + body) % 4 === 0;
+  const words = <T>(make: (b: ArrayBufferLike, at: number, n: number) => T, at: number, n: number): T =>
+    aligned ? make(buf.buffer, buf.byteOffset + at, n) : make(new Uint8Array(buf.subarray(at, at + 4 * n)).buffer, 0, n);
+  const floats = (b: ArrayBufferLike, at: number, n: number) => new Float32Array(b, at, n);
+  const bias = words(floats, body, L);
+  const weights = words(floats, body + 4 * L, L * features);
+  const startsAt = body + 4 * L * (features + 1);
+  const starts = words((b, at, n) => new Uint32Array(b, at, n), startsAt, features + 1);
+  const names = buf.subarray(startsAt + 4 * (features + 1));
+  return { labels, features: new FeatureIndex(new Uint8Array(names.buffer, names.byteOffset, names.length), starts), bias, weights };
 }
 
 /** The model for these documents: from the folder when it holds it, else trained and stored there (no folder: trained). */

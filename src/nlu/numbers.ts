@@ -9,14 +9,15 @@
  * words come from the lexicons, and a unit tells which language's number words to read before it
  * (besides the conversation's language, when known): people mix languages.
  */
-import * as Recognizers from '@microsoft/recognizers-text-suite';
+// The number package alone: the suite bundles every recognizer (dates, units, choices…) again.
+import { Culture, NumberOptions, NumberRecognizer } from '@microsoft/recognizers-text-number';
 import type { Lang } from '../catalogue/schema';
 import type { Lexicon } from './lexicon';
 import { containsPhrase, normalize, tokens as tokensOf } from './normalize';
 import { numberBeforeLastWord, numberFromWords, type NumberWordsLang } from './number-words';
 
 type RecognizerLang = 'fr' | 'en' | 'es';
-const CULTURES: Record<RecognizerLang, string> = { fr: Recognizers.Culture.French, en: Recognizers.Culture.English, es: Recognizers.Culture.Spanish };
+const CULTURES: Record<RecognizerLang, string> = { fr: Culture.French, en: Culture.English, es: Culture.Spanish };
 const isRecognizerLang = (l: Lang): l is RecognizerLang => l in CULTURES;
 const isWordsLang = (l: Lang): l is NumberWordsLang => l === 'nl' || l === 'ar' || l === 'tr' || l === 'ro';
 
@@ -28,17 +29,29 @@ const LINKS: Partial<Record<Lang, ReadonlySet<string>>> = { ro: new Set(['de']) 
 const IS_LINK = new Set(Object.values(LINKS).flatMap((s) => [...s]));
 
 /**
+ * Each culture's number model, made on first use: the model `recognizeNumber` uses, without the
+ * ordinal and percentage models it also builds for the culture (and without a new recognizer per call).
+ */
+type NumberModel = ReturnType<NumberRecognizer['getNumberModel']>;
+const numberModels = new Map<RecognizerLang, NumberModel>();
+function numberModel(lang: RecognizerLang): NumberModel {
+  let model = numberModels.get(lang);
+  if (!model) numberModels.set(lang, (model = new NumberRecognizer(CULTURES[lang], NumberOptions.None, true).getNumberModel(CULTURES[lang], true)));
+  return model;
+}
+
+/**
  * Recognizers-Text builds its French and Spanish number models on first use (about 9 s and 1 s on
  * this project's machine): the app calls this at start-up so no person's turn pays for it.
  */
 export function warmUpNumberRecognizers(): void {
   for (const [lang, samples] of [['fr', ['quarante', 'quarante deux ans']], ['es', ['cuarenta', 'cuarenta y dos']], ['en', ['forty two']]] as const)
-    for (const s of samples) Recognizers.recognizeNumber(s, CULTURES[lang]);
+    for (const s of samples) numberModel(lang).parse(s);
 }
 
 /** Integer numbers found by Recognizers-Text, with where they end in `text`. */
 function recognized(text: string, lang: RecognizerLang): Array<{ value: number; text: string; end: number }> {
-  return Recognizers.recognizeNumber(text, CULTURES[lang]).flatMap((r) => {
+  return numberModel(lang).parse(text).flatMap((r) => {
     const value = Number(r.resolution?.value);
     return Number.isInteger(value) && value >= 0 ? [{ value, text: normalize(r.text), end: r.end }] : [];
   });

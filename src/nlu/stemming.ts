@@ -6,7 +6,11 @@
  * ("evimden" → "evimd", "kiranin" → "kiran", "chiriei" → "chiri"). The message's language is not
  * known for sure (people mix them), so a word gets every stem that applies to its script.
  */
-import { PorterStemmer, PorterStemmerEs, PorterStemmerFr, PorterStemmerNl } from 'natural/lib/natural/stemmers';
+// One module each, not natural's index of every stemmer (natural-modules.d.ts).
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer';
+import PorterStemmerEs from 'natural/lib/natural/stemmers/porter_stemmer_es';
+import PorterStemmerFr from 'natural/lib/natural/stemmers/porter_stemmer_fr';
+import PorterStemmerNl from 'natural/lib/natural/stemmers/porter_stemmer_nl';
 import { skeletonFeatures } from './arabizi';
 
 const NATURAL_STEMMERS = [PorterStemmerFr, PorterStemmerNl, PorterStemmer, PorterStemmerEs];

@@ -22,6 +22,32 @@ test('a stored model answers exactly as the model it was trained as', () => {
   for (const p of probes) expect(restored.classify(p)).toEqual(trained.classify(p));
 });
 
+test('the stored weights and names are those of the trained model, wherever the file lands in memory', () => {
+  const trained = new MessageClassifier(docs);
+  const file = encodeModel(trained.state());
+  // Read into a buffer at an odd offset: the arrays are then copied instead of viewed.
+  const shifted = Buffer.alloc(file.length + 1);
+  file.copy(shifted, 1);
+  for (const state of [decodeModel(file), decodeModel(shifted.subarray(1))]) {
+    expect(state.labels).toEqual(trained.labels);
+    expect([...state.weights]).toEqual([...trained.state().weights]);
+    expect([...state.bias]).toEqual([...trained.state().bias]);
+    const names = trained.state().features;
+    for (let i = 0; i < names.size; i++) expect(state.features.get(names.name(i))).toBe(i);
+    for (const p of probes) expect(MessageClassifier.fromState(state).classify(p)).toEqual(trained.classify(p));
+  }
+});
+
+test('a file of the former layout (names as JSON) is not read', () => {
+  const trained = new MessageClassifier(docs);
+  const { labels, features, bias, weights } = trained.state();
+  const header = Buffer.from(JSON.stringify({ labels, features: Array.from({ length: features.size }, (_, i) => features.name(i)) }));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(header.length);
+  const old = Buffer.concat([Buffer.from('BNLU1'), len, header, Buffer.from(bias.buffer, bias.byteOffset, bias.byteLength), Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength)]);
+  expect(() => decodeModel(old)).toThrow();
+});
+
 test('the first start trains and stores; the next one loads the same model from the file', () => {
   const dir = tmp();
   const first = loadOrTrain(docs, {}, dir);
