@@ -13,7 +13,7 @@
  * - `whatsapp_sent`: what a turn already delivered, so that a turn run again after a crash (its
  *   replies out, its inbox entry not yet deleted) does not send them twice: `<turn>|<n>` for its
  *   n-th WhatsApp message (with a keyed hash of that message, never its text; the first one also
- *   keeps, encrypted, the option a typed number picked), `<turn>|end` once the turn is over. Written by `_id` insert only, read by `_id`, purged after two days.
+ *   keeps, encrypted, the option a typed number picked), `<turn>|end` once the turn is over. Written by `_id` insert only, read by `_id`, purged after two days; "forget me" erases a conversation's records.
  */
 import crypto from 'node:crypto';
 import type { Db } from 'mongodb';
@@ -54,6 +54,8 @@ interface SentDoc {
   h?: string;
   /** On a turn's first message: the option its typed number picked (the menu shown changes with the replies), encrypted. */
   pick?: string;
+  /** The conversation key (a keyed hash, never the number): "forget me" erases its records. */
+  c?: string;
 }
 
 export const WHATSAPP_COLLECTIONS = { contacts: 'whatsapp_contacts', seen: 'whatsapp_seen', sent: 'whatsapp_sent', inbox: 'whatsapp_inbox', claims: 'whatsapp_inbox_claims' } as const;
@@ -132,8 +134,8 @@ export class WhatsAppRepository {
   }
 
   /** The n-th message of the turn is delivered (the first one also keeps the option a typed number picked). */
-  async markDelivered(turn: string, n: number, hash: string, pick?: string): Promise<void> {
-    await this.insertSent({ _id: `${turn}|${n}`, at: this.now(), h: hash, ...(n === 0 && pick !== undefined ? { pick: this.encrypt(pick) } : {}) });
+  async markDelivered(turn: string, n: number, hash: string, pick?: string, conversation?: string): Promise<void> {
+    await this.insertSent({ _id: `${turn}|${n}`, at: this.now(), h: hash, ...(conversation ? { c: conversation } : {}), ...(n === 0 && pick !== undefined ? { pick: this.encrypt(pick) } : {}) });
   }
 
   /** Whether the turn was over (its replies all out, its state saved) before its inbox entry could be deleted. */
@@ -181,6 +183,8 @@ export class WhatsAppRepository {
   /** "forget me": the number and everything kept with it. */
   async erase(key: string): Promise<void> {
     await this.contacts.of(key).deleteOne({ _id: key });
+    // What its turns delivered (a typed number's pick among them): rare, so one query is fine.
+    await this.sentIds.deleteMany({ c: key });
   }
 
   async purgeExpired(): Promise<number> {

@@ -175,13 +175,23 @@ test('a sticker, a location and a document each get the short answer; a reaction
 });
 
 test('"forget me" erases the number and the conversation; the next message starts afresh', async () => {
+  const sent = app.database.db.collection<{ _id: string; at: Date; c?: string }>('whatsapp_sent');
+  const keysBefore = new Set((await sent.distinct('c')).map(String));
   const chat = new Chat(newNumber());
   await chat.say('Bonjour');
   await chat.tap(/^Français$/);
   const before = await contactCount();
+  // This person's conversation key: the one new among the recorded deliveries.
+  const keys = (await sent.distinct('c')).map(String).filter((k) => !keysBefore.has(k));
+  expect(keys).toHaveLength(1);
+  const key = keys[0];
+  const earlier = (await sent.find({ c: key }).toArray()).map((d) => d._id);
+  expect(earlier.length).toBeGreaterThan(0);
   const r = await chat.say('oublie-moi');
   expect(texts(r)).toMatch(/effac/);
   expect(await contactCount()).toBe(before - 1);
+  // What the earlier turns delivered is erased too (the confirmation's own record is written after).
+  expect(await sent.countDocuments({ _id: { $in: earlier } })).toBe(0);
   const again = await chat.say('Bonjour');
   expect(texts(again)).toMatch(/je suis Boussole/); // welcomed again: nothing was remembered
 });

@@ -35,6 +35,8 @@ interface TurnInfo {
 
 interface Delivery {
   turn: string;
+  /** The conversation key, kept with the records so that "forget me" erases them. */
+  key: string;
   /** Hashes of the messages delivered by an earlier run of this turn (before a crash). */
   before: string[];
   /** The option a typed number picked (kept with the first message: a run after a crash reads the number the same way). */
@@ -97,7 +99,7 @@ export class WhatsAppAdapter extends BotAdapter {
     return this.enqueue(key, async () => {
       const earlier = record?.rerun ? await this.o.repo.delivered(record.turn) : undefined;
       const { activity, contact, pick } = await build(earlier?.pick);
-      const delivery: Delivery | undefined = record && { turn: record.turn, before: earlier?.hashes ?? [], pick, n: 0, diverged: false };
+      const delivery: Delivery | undefined = record && { turn: record.turn, key, before: earlier?.hashes ?? [], pick, n: 0, diverged: false };
       const context = new TurnContext(this, activity);
       context.turnState.set(TURN, { key, phone, windowOpen: true, contact, delivery } satisfies TurnInfo);
       await this.runMiddleware(context, logic);
@@ -197,7 +199,7 @@ export class WhatsAppAdapter extends BotAdapter {
       if (n < d.before.length) d.diverged = true;
       await this.o.client.send(phone, [m]);
       // Not recorded (the database failing): a run after a crash may send it again, nothing worse.
-      await this.o.repo.markDelivered(d.turn, n, hash, d.pick).catch((err: unknown) => this.o.log.warn('whatsapp.delivery_unrecorded', { errorName: err instanceof Error ? err.name : typeof err }));
+      await this.o.repo.markDelivered(d.turn, n, hash, d.pick, d.key).catch((err: unknown) => this.o.log.warn('whatsapp.delivery_unrecorded', { errorName: err instanceof Error ? err.name : typeof err }));
     }
     if (skipped) this.o.log.info('whatsapp.turn.already_delivered', { skipped });
   }
