@@ -79,6 +79,17 @@ async function person(locale = 'fr-BE'): Promise<{ dl: DirectLineClient; stream:
   return { dl, stream };
 }
 
+/** The housing journey in French to its services (Etterbeek), each message through the balancer; resolves to what the stream showed. */
+async function toServices(dl: DirectLineClient, stream: StreamClient): Promise<WireActivity[]> {
+  await stream.until((s) => slot(botSaid(s).at(-1)) === 'language');
+  await dl.say('Français');
+  await stream.until((s) => slot(botSaid(s).at(-1)) === 'audience');
+  await dl.say('Pour moi ou un proche');
+  await stream.until((s) => slot(botSaid(s).at(-1)) === 'theme');
+  await dl.say('logement insalubre etterbeek');
+  return stream.until((s) => s.some((a) => cd<{ orientation?: unknown }>(a).orientation));
+}
+
 /** Every activity once, numbered 1, 2, 3… with no gap, each set's watermark its last number. */
 function expectGapFree(stream: StreamClient): void {
   const seqs = stream.activities.map(seqOf);
@@ -89,13 +100,7 @@ function expectGapFree(stream: StreamClient): void {
 test('a journey whose every request lands on another instance: replies pushed on the stream in order, state kept, nothing duplicated, no gap', async () => {
   const before = [...proxy.hits];
   const { dl, stream } = await person();
-  await stream.until((s) => slot(botSaid(s).at(-1)) === 'language');
-  await dl.say('Français');
-  await stream.until((s) => slot(botSaid(s).at(-1)) === 'audience');
-  await dl.say('Pour moi ou un proche');
-  await stream.until((s) => slot(botSaid(s).at(-1)) === 'theme');
-  await dl.say('logement insalubre etterbeek');
-  const seen = await stream.until((s) => s.some((a) => cd<{ orientation?: unknown }>(a).orientation));
+  const seen = await toServices(dl, stream);
   const orientation = cd<{ orientation: { theme: string; commune: { nis: string }; bassin: string } }>(seen.find((a) => cd<{ orientation?: unknown }>(a).orientation)!).orientation;
   expect(orientation).toMatchObject({ theme: 'logement', commune: { nis: '21005' }, bassin: 'sud-est' });
   expectGapFree(stream);
@@ -139,13 +144,7 @@ test('Helpdesk: the agent’s console and the person are on different instances;
   await new Promise((r) => setTimeout(r, 500)); // the others hear that Sara is on the console
   try {
     const { dl, stream } = await person();
-    await stream.until((s) => slot(botSaid(s).at(-1)) === 'language');
-    await dl.say('Français');
-    await stream.until((s) => slot(botSaid(s).at(-1)) === 'audience');
-    await dl.say('Pour moi ou un proche');
-    await stream.until((s) => slot(botSaid(s).at(-1)) === 'theme');
-    await dl.say('logement insalubre etterbeek');
-    await stream.until((s) => s.some((a) => cd<{ orientation?: unknown }>(a).orientation));
+    await toServices(dl, stream);
     await dl.say("je veux parler à quelqu'un");
     // Whatever instance runs this turn knows an agent of Sud-Est is on the console (on another one).
     let seen = await stream.until((s) => /disponible maintenant/.test(botSaid(s).at(-1)?.text ?? ''));
