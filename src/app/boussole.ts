@@ -19,6 +19,7 @@ import { BoussoleBot } from '../bot/boussole-bot';
 import { BoussoleDialog } from '../bot/boussole-dialog';
 import { createUnderstanding } from '../nlu';
 import { CatalogueRepository } from '../repositories/catalogue-repository';
+import { CatalogueSnapshot } from '../repositories/catalogue-snapshot';
 import { ClusterBus } from '../cluster/event-bus';
 import { InstanceEventsRepository } from '../repositories/instance-events-repository';
 import { TurnLeaseRepository } from '../repositories/turn-lease-repository';
@@ -104,7 +105,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const helpdesks = await catalogue.helpdesks();
     const { t } = createI18n();
     const understanding = await createUnderstanding({ communes, facts: graphs.facts, modelCacheDir: cfg.NLU_MODEL_CACHE ? path.join(cfg.TOOLS_DIR, 'nlu-models') : null });
-    const engine = new Engine(graphs.graphs, graphs.facts, mongoPorts(catalogue, unmet, places), understanding.parseAnswer);
+    const engine = new Engine(graphs.graphs, graphs.facts, mongoPorts(new CatalogueSnapshot(catalogue), unmet, places), understanding.parseAnswer);
     const render = renderContextFactory(t, places, bassins, helpdesks);
 
     const dlAdapter = new DirectLineAdapter({ repository: directLineRepo, log, lease: leases ? (conversationId, activityId) => turnInOrder(leases, inbox, conversationId, activityId) : undefined });

@@ -2,12 +2,16 @@
  * The service catalogue in MongoDB: import of the validated seed, and the candidate query behind
  * the engine's `recommend` and `rendezvous` nodes (ranking itself is pure, in catalogue/ranking).
  */
+import crypto from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { Bassin, Commune, Helpdesk, Rendezvous, Service } from '../catalogue/schema';
 import type { CatalogueSeed } from '../catalogue/seed';
 import type { Theme } from '../catalogue/schema';
 
 type WithId<T> = T & { _id: string };
+
+/** The `settings` document whose value changes with every write to the catalogue. */
+export const CATALOGUE_VERSION_ID = 'catalogue_version';
 
 export interface ImportReport {
   upserted: Record<string, number>;
@@ -49,7 +53,33 @@ export class CatalogueRepository {
     await sync<Service>('services', seed.services, (s) => s.id);
     await sync<Rendezvous>('rendezvous', seed.rendezvous, (r) => r.id);
     await sync<Helpdesk>('helpdesks', seed.helpdesks, (h) => h.bassin);
+    await this.stampVersion();
     return report;
+  }
+
+  /**
+   * The catalogue's version: a token rewritten after every write, so that the snapshots every
+   * instance keeps in memory (CatalogueSnapshot) reload. Read by `_id` alone.
+   */
+  async version(): Promise<string> {
+    const doc = await this.db.collection<{ _id: string; value: string }>('settings').findOne({ _id: CATALOGUE_VERSION_ID });
+    return doc?.value ?? 'none';
+  }
+
+  /** Every writer of the catalogue calls this after its last write. */
+  private async stampVersion(): Promise<void> {
+    const value = `${Date.now().toString(36)}-${crypto.randomBytes(6).toString('base64url')}`;
+    await this.db.collection<{ _id: string; value: string }>('settings').replaceOne({ _id: CATALOGUE_VERSION_ID }, { value }, { upsert: true });
+  }
+
+  /** Every service, by id (for the in-memory snapshot). */
+  async allServices(): Promise<Service[]> {
+    return (await this.col<Service>('services').find({}).sort({ _id: 1 }).toArray()).map(({ _id, ...s }) => s as unknown as Service);
+  }
+
+  /** Every Rendez-vous (for the in-memory snapshot). */
+  async allRendezvous(): Promise<Rendezvous[]> {
+    return (await this.col<Rendezvous>('rendezvous').find({}).sort({ _id: 1 }).toArray()).map(({ _id, ...r }) => r as unknown as Rendezvous);
   }
 
   async servicesForThemes(themes: Theme[]): Promise<Service[]> {
@@ -58,7 +88,7 @@ export class CatalogueRepository {
   }
 
   async rendezvousForBassin(bassin: string): Promise<Rendezvous[]> {
-    const docs = await this.col<Rendezvous>('rendezvous').find({ bassin } as never).toArray();
+    const docs = await this.col<Rendezvous>('rendezvous').find({ bassin } as never).sort({ _id: 1 }).toArray();
     return docs.map(({ _id, ...r }) => r as unknown as Rendezvous);
   }
 
