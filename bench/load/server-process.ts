@@ -96,6 +96,8 @@ export async function startServer(kind: ServerKind, dataDir: string, env: Record
       ...(process.env.FERRETDB_BIN ? { FERRETDB_BIN: process.env.FERRETDB_BIN } : {}),
       ...(process.env.GOCACHE ? { GOCACHE: process.env.GOCACHE } : {}),
       ...(process.env.GOMODCACHE ? { GOMODCACHE: process.env.GOMODCACHE } : {}),
+      // For profiling the server under load (e.g. --cpu-prof or a -r hook); not set by the bench.
+      ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
       ...BENCH_ENV,
       ...env,
     },
