@@ -238,7 +238,10 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const directLineSecret = await new SettingsRepository(db).secret('directline');
     app.use('/v3/directline', createDirectLineRouter({ adapter: dlAdapter, repository: directLineRepo, bot, keeper, secret: directLineSecret, config: cfg, log, streaming: true }));
     if (whatsapp) app.use('/webhooks/whatsapp', whatsapp.router);
-    app.use('/helpdesk', helpdesk.router(handoff, deliver, bassins, (b, lang) => render(lang).bassinName(b as BassinId)));
+    // A WhatsApp number is kept as long as its conversation: a callback case from there can be written to.
+    const reachBack = (key: string): Partial<ConversationReference> | undefined =>
+      whatsapp && key.startsWith(`${WHATSAPP_CHANNEL_ID}/`) ? { channelId: WHATSAPP_CHANNEL_ID, conversation: { id: key.slice(WHATSAPP_CHANNEL_ID.length + 1) } as ConversationReference['conversation'] } : undefined;
+    app.use('/helpdesk', helpdesk.router(handoff, deliver, bassins, (b, lang) => render(lang).bassinName(b as BassinId), reachBack));
     app.use(journeysRoutes(graphs, t));
     app.use(webRoutes());
     app.use(notFound);

@@ -54,6 +54,11 @@ export interface HandoffFlow {
   session: HandoffSession;
   /** The agent closed a live case: the bot takes over again and asks for feedback. */
   toFeedback(conversationKey: string, caseId: string, lang: Lang): Promise<void>;
+  /**
+   * An agent wrote to a callback case on a channel that reaches back (WhatsApp): from now on the
+   * person's messages go to the case, as in a live conversation, until the agent closes it.
+   */
+  bridge(conversationKey: string, c: Pick<CaseRecord, '_id' | 'language' | 'reason' | 'situation'>, lang: Lang): Promise<void>;
   /** What the person sees of the live conversation (delivered proactively by the Helpdesk side). */
   agentJoined(lang: Lang, caseId: string, name: string): Reply;
   agentMessage(lang: Lang, caseId: string, name: string, text: string): Reply;
@@ -334,10 +339,19 @@ export function createHandoff(d: HandoffDeps): HandoffFlow {
     await save({ _id: conversationKey, step: 'feedback', data: { req, caseId }, tries: 0 });
   };
 
+  const bridge = async (conversationKey: string, c: Pick<CaseRecord, '_id' | 'language' | 'reason' | 'situation'>, lang: Lang): Promise<void> => {
+    const s = await load(conversationKey);
+    if (s?.step === 'live' && s.data.caseId === c._id) return save(s);
+    const bassin = c.situation.bassin as BassinId | undefined;
+    const req: HandoffRequest = { reason: c.reason as HandoffRequest['reason'], lang, ...(bassin ? { bassin } : {}), facts: {}, servicesSuggested: [] };
+    await save({ _id: conversationKey, step: 'live', data: { req, caseId: c._id }, tries: 0 });
+  };
+
   const live = (caseId: string, extra: Record<string, unknown> = {}) => ({ handoff: { caseId, mode: 'live', ...extra } });
   return {
     starter,
     session,
+    bridge,
     toFeedback,
     agentJoined: (lang, caseId, name) => msg(t(lang, 'agent_joined', { name }), lang, { channelData: live(caseId, { status: 'assigned' }) }),
     agentMessage: (lang, caseId, name, text) => msg(t(lang, 'agent_message', { name, text }), lang, { channelData: live(caseId, { from: 'agent' }) }),

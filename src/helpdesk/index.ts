@@ -11,13 +11,13 @@ import type { Logger } from '../logging/logger';
 import { AuditRepository } from '../repositories/audit-repository';
 import type { HandoffRepository } from '../repositories/handoff-repository';
 import { StaffRepository } from '../repositories/staff-repository';
-import { CaseActions, type Deliver } from './case-actions';
+import { CaseActions, type Deliver, type ReachBack } from './case-actions';
 import { consoleRoutes } from './console-routes';
 import { createLiveDesk } from './live-desk';
 import { HelpdeskEvents, Presence } from './live-events';
 import { StaffAuth } from './staff-auth';
 
-export { CaseActions, type Deliver } from './case-actions';
+export { CaseActions, type Deliver, type ReachBack } from './case-actions';
 export { HelpdeskEvents, Presence } from './live-events';
 export { hashPassword, verifyPassword, passwordProblem } from './passwords';
 export { StaffAuth } from './staff-auth';
@@ -30,7 +30,7 @@ export interface HelpdeskParts {
   audit: AuditRepository;
   ensureIndexes(): Promise<void>;
   /** Needs the handoff flow, which needs the desk: wired in two steps. */
-  router(flow: HandoffFlow, deliver: Deliver, bassins: Array<{ id: string }>, bassinName: (id: string, lang: Lang) => string): Router;
+  router(flow: HandoffFlow, deliver: Deliver, bassins: Array<{ id: string }>, bassinName: (id: string, lang: Lang) => string, reachBack?: ReachBack): Router;
   purgeExpired(): Promise<number>;
   /** Ends open event streams so the server can close. */
   closeStreams(): void;
@@ -53,8 +53,8 @@ export function createHelpdesk(o: { db: Db; cfg: Config; repo: HandoffRepository
       await staff.ensureIndexes();
       await audit.ensureIndexes();
     },
-    router(flow, deliver, bassins, bassinName) {
-      const actions = new CaseActions({ repo: o.repo, audit, events, flow, deliver, log: o.log, caseRetentionDays: o.cfg.CASE_RETENTION_DAYS, now: o.now });
+    router(flow, deliver, bassins, bassinName, reachBack) {
+      const actions = new CaseActions({ repo: o.repo, audit, events, flow, deliver, reachBack, log: o.log, caseRetentionDays: o.cfg.CASE_RETENTION_DAYS, now: o.now });
       return consoleRoutes({ auth, staff, repo: o.repo, audit, actions, events, presence, bassins, bassinName, log: o.log, streams });
     },
     async purgeExpired() {

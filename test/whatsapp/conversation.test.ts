@@ -12,6 +12,7 @@ import { startBoussole, type RunningBoussole } from '../../src/app/boussole';
 import { createAccount } from '../../src/helpdesk/create-account';
 import { createLogger } from '../../src/logging/logger';
 import { AuditRepository } from '../../src/repositories/audit-repository';
+import { HandoffRepository } from '../../src/repositories/handoff-repository';
 import { StaffRepository } from '../../src/repositories/staff-repository';
 import { StaffClient } from '../helpdesk/support';
 import { ACCESS_TOKEN, APP_SECRET, FakeGraph, PHONE_NUMBER_ID, VERIFY_TOKEN, WhatsAppPerson, type SentMessage } from './fake-graph';
@@ -238,6 +239,71 @@ test('live handoff: the agent takes the case and writes, the person reads it on 
   expect(r[0].raw.template).toMatchObject({ name: 'boussole_message', language: { code: 'fr' } });
   expect(r[0].text).toMatch(/Avez-vous pu appeler le service/);
   clockMs = WEDNESDAY_10H;
+});
+
+test('callback from WhatsApp: the agent’s words reach the person there (the template once the window has closed), the answers reach the case, closing asks how it went', async () => {
+  clockMs = new Date('2026-11-28T10:00:00+01:00').getTime(); // a Saturday: the Helpdesk is closed
+  const chat = new Chat(newNumber());
+  await chat.say('Bonjour');
+  await chat.tap(/^Français$/);
+  await chat.tap(/^Pour moi/);
+  await chat.say('logement insalubre etterbeek');
+  let r = await chat.say("je veux parler à quelqu'un");
+  expect(texts(r)).toMatch(/vous rappelle/);
+  r = await chat.tap(/^Oui$/);
+  expect(texts(r)).toMatch(/Comment vous joindre/);
+  await chat.say('0470 12 34 56');
+  await chat.tap(/^Le matin$/);
+  r = await chat.tap(/^Oui$/);
+  expect(texts(r)).toMatch(/C'est enregistré/);
+  const event = await agent.waitForEvent((e) => e.event === 'case' && e.data.status === 'new' && e.data.mode === 'callback');
+  const caseId = String(event.data.caseId);
+  const view = await agent.call<{ case: Record<string, unknown> }>('GET', `/cases/${caseId}`);
+  expect(view.body.case).toMatchObject({ mode: 'callback', writable: true, conversation: { key: 'hidden' } });
+
+  // Taking a callback case says nothing to the person; writing does.
+  const beforeTake = graph.to(chat.person.number).length;
+  expect((await agent.call('POST', `/cases/${caseId}/take`, {})).status).toBe(200);
+  await new Promise((res) => setTimeout(res, 300));
+  expect(graph.to(chat.person.number)).toHaveLength(beforeTake);
+  expect((await agent.call('POST', `/cases/${caseId}/messages`, { text: 'Bonjour, ici Sara. Je peux vous appeler lundi à 10 h ?' })).status).toBe(200);
+  r = await graph.waitFor(chat.person.number, beforeTake);
+  expect(r.map((m) => m.type)).toEqual(['text']);
+  expect(r[0].text).toMatch(/Sara \(Helpdesk\) : Bonjour, ici Sara/);
+
+  // The person's answer reaches the case; the bot stays silent.
+  const silent = graph.to(chat.person.number).length;
+  expect((await chat.person.say('oui lundi ça va')).status).toBe(200);
+  await agent.waitForEvent((e) => e.event === 'message' && (e.data.message as { text: string }).text === 'oui lundi ça va');
+  await new Promise((res) => setTimeout(res, 400));
+  expect(graph.to(chat.person.number)).toHaveLength(silent);
+
+  // Two days later the window has closed: the approved template carries the words.
+  clockMs += 49 * 3600 * 1000;
+  const late = graph.to(chat.person.number).length;
+  expect((await agent.call('POST', `/cases/${caseId}/messages`, { text: 'Je vous appelle dans 5 minutes.' })).status).toBe(200);
+  r = await graph.waitFor(chat.person.number, late);
+  expect(r.map((m) => m.type)).toEqual(['template']);
+  expect(r[0].text).toMatch(/Je vous appelle dans 5 minutes/);
+
+  // Closing hands the conversation back to the bot, which asks how it went.
+  const beforeClose = graph.to(chat.person.number).length;
+  expect((await agent.call('POST', `/cases/${caseId}/close`, { outcome: 'oriented' })).status).toBe(200);
+  r = await graph.waitFor(chat.person.number, beforeClose);
+  expect(texts(r)).toMatch(/Sara a terminé la conversation/);
+  r = await chat.say('oui');
+  expect(texts(r)).toMatch(/Merci/);
+  // Closed: the case can no longer be written to.
+  expect((await agent.call('POST', `/cases/${caseId}/messages`, { text: 'encore ?' })).status).toBe(409);
+  clockMs = WEDNESDAY_10H;
+});
+
+test('a callback case from the web chat cannot be written to (the person has left the page): the agent calls or e-mails (409 not_live)', async () => {
+  const at = new Date(clockMs);
+  await new HandoffRepository(app.database.db).saveCase({ _id: '6f1c2a3e-0b7d-4c1e-9a55-3d2b8e9f0a11', status: 'new', mode: 'callback', reason: 'asked', language: 'fr', situation: { bassin: 'sud-est', facts: {}, servicesSuggested: [] }, contact: { kind: 'phone', value: '0470 12 34 56' }, conversation: { key: 'directline/abc' }, history: [], assignee: null, outcome: null, createdAt: at, updatedAt: at, expiresAt: new Date(clockMs + 86400000) });
+  expect((await agent.call<{ case: Record<string, unknown> }>('GET', '/cases/6f1c2a3e-0b7d-4c1e-9a55-3d2b8e9f0a11')).body.case).toMatchObject({ mode: 'callback', writable: false });
+  expect((await agent.call('POST', '/cases/6f1c2a3e-0b7d-4c1e-9a55-3d2b8e9f0a11/take', {})).status).toBe(200);
+  expect(await agent.call('POST', '/cases/6f1c2a3e-0b7d-4c1e-9a55-3d2b8e9f0a11/messages', { text: 'Bonjour' })).toMatchObject({ status: 409, body: { error: { code: 'not_live' } } });
 });
 
 test('the logs never hold a number or what a person wrote', () => {

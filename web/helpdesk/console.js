@@ -201,7 +201,8 @@
       var mine = me && c.assigneeName === me.name && c.status === 'assigned';
       $('take').hidden = c.status !== 'new';
       $('close-box').hidden = c.status === 'closed' || !(mine || (me && me.role === 'admin'));
-      $('compose').hidden = !(mine && c.mode === 'live');
+      $('compose').hidden = !(mine && c.writable);
+      $('compose-callback').hidden = c.mode !== 'callback';
       msgs.scrollTop = msgs.scrollHeight;
       var buttons = document.querySelectorAll('[data-case]');
       for (var j = 0; j < buttons.length; j++) buttons[j].className = buttons[j].getAttribute('data-case') === id ? 'open' : '';
