@@ -15,6 +15,7 @@ import { isLang, type Translate } from '../i18n/i18n';
 import type { Logger } from '../logging/logger';
 import { helpdeskLines, message, optionLabel, renderOutputs, servicesReply, type RenderContext, type Reply } from './render/render-outputs';
 import { fillGaps, isConfidentTheme, type Understanding } from './understanding';
+import { UNDERSTOOD, understoodOf, withUnderstood, type Understood } from './understood';
 
 export const ROOT_DIALOG = 'boussole';
 
@@ -263,7 +264,7 @@ export class BoussoleDialog extends Dialog {
     rest ??= await this.handleAfterSafety(ctx, mem, text, welcomedNow, !!safety);
     // Every message gets an answer (only a live bridge, above, is silent on purpose).
     if (!first.length && !rest.length) rest = await this.nothingSaid(ctx, mem);
-    return [...first, ...rest];
+    return withUnderstood([...first, ...rest], ctx.turnState.get(UNDERSTOOD) as Understood | undefined);
   }
 
   /**
@@ -358,7 +359,8 @@ export class BoussoleDialog extends Dialog {
       const direct = await this.deps.engine.answer(mem.engine, text, lng);
       if (!direct.misunderstood) return this.replies(ctx, mem, direct);
     }
-    const { facts: found, ambiguous, presumed } = u.extractFacts(text, lng);
+    const { facts: found, ambiguous, presumed, why } = u.extractFacts(text, lng);
+    let themeRead: { confidence: number; candidates?: string[] } | undefined;
     // The classifier's guess is for a person who has not said what it is about yet; it never
     // overrides a theme already known (a journey's answers are not a new subject).
     // Unsure between a few themes: the theme question offers just those ("is it rather…?").
@@ -369,9 +371,11 @@ export class BoussoleDialog extends Dialog {
       const th = u.theme(text, lng);
       if (th && isConfidentTheme(th)) found.theme = th.theme;
       else if (th?.candidates) themeChoices = th.candidates;
+      if (th) themeRead = { confidence: th.confidence, ...(themeChoices ? { candidates: themeChoices } : {}) };
     }
     delete found.language;
     if (detected) found.language = detected;
+    ctx.turnState.set(UNDERSTOOD, understoodOf(found, presumed, why ?? {}, themeRead, detected));
     // Themes to choose between are something said about the situation too ("i am lonely and depressed").
     const describedSituation = Object.keys(found).some((k) => k !== 'language' && k !== 'audience') || themeChoices !== undefined;
     // Someone who describes their situation instead of choosing a language is answered in the

@@ -7,7 +7,8 @@ import JaroWinklerDistance from 'natural/lib/natural/distance/jaro-winkler_dista
 import type { Commune } from '../catalogue/schema';
 import { containsPhrase, normalize, tokens } from './normalize';
 
-export type CommuneMatch = { nis: string; district?: string } | { ambiguous: string[] };
+/** `name`: the words that named it (normalised), or the postal code. */
+export type CommuneMatch = { nis: string; district?: string; name?: string } | { ambiguous: string[] };
 
 interface Name {
   text: string;
@@ -31,6 +32,25 @@ function hasPlaceCue(norm: string, name: string): boolean {
   return PLACE_CUE.test(padded.slice(0, at + 1)) || PLACE_CUE_AFTER.test(padded.slice(at + name.length + 1));
 }
 
+/** How many words before a name (after it, for Turkish) a cue may stand: "j'habite maintenant à Jette". */
+const CUE_WINDOW = 4;
+/** Turkish locative endings, written apart after a name ("Jette'de", "evere de"): the cue comes after. */
+const LOCATIVE = new Set(['de', 'da', 'te', 'ta', 'deyim', 'dayim', 'teyim', 'tayim']);
+const BRUXELLES_VILLE = '21004';
+
+/** Words that tell whether a place named is where the person lives ("j'habite à") or not ("je travaille à"). */
+export interface PlaceCues {
+  home: string[];
+  elsewhere: string[];
+}
+
+interface Occurrence {
+  name: Name;
+  /** Token index of the name's first word, and the number of its words. */
+  at: number;
+  size: number;
+}
+
 export class CommuneFinder {
   private readonly names: Name[] = [];
   private readonly byPostal = new Map<string, Array<{ nis: string; district?: string }>>();
@@ -40,7 +60,10 @@ export class CommuneFinder {
   private readonly ownNames: Name[];
   private readonly sharedNames: Name[];
 
-  constructor(communes: Commune[]) {
+  private readonly cues: PlaceCues;
+
+  constructor(communes: Commune[], cues: Partial<PlaceCues> = {}) {
+    this.cues = { home: (cues.home ?? []).map(normalize).filter(Boolean), elsewhere: (cues.elsewhere ?? []).map(normalize).filter(Boolean) };
     for (const c of communes) {
       const add = (t: string, district?: string) => {
         const text = normalize(t);
@@ -81,18 +104,22 @@ export class CommuneFinder {
     // ("woluwe st lambert", "woluwe 1200").
     let shared: string[] | undefined;
     const sharedBy = (name: string) => this.communesNamed.get(name) ?? [];
-    for (const n of this.names) {
-      if (!containsPhrase(norm, n.text)) continue;
-      if (!opts.answer && COMMON_WORDS.has(n.text) && norm !== n.text && !hasPlaceCue(norm, n.text)) continue;
-      const communes = sharedBy(n.text);
-      if (communes.length === 1) return { nis: n.nis, ...(n.district ? { district: n.district } : {}) };
-      shared = communes;
-      break;
+    const named = this.occurrences(norm).filter((o) => opts.answer || !COMMON_WORDS.has(o.name.text) || norm === o.name.text || hasPlaceCue(norm, o.name.text));
+    if (named.length) {
+      // Where the person lives outranks any other place named ("à Bruxelles", "je travaille à Ixelles").
+      const words = tokens(norm);
+      const ranked = named.map((o) => ({ o, score: opts.answer ? 0 : this.homeScore(words, o, named) })).sort((a, b) => b.score - a.score || a.o.at - b.o.at);
+      const best = ranked[0];
+      if (best.score >= 0) {
+        const communes = sharedBy(best.o.name.text);
+        if (communes.length === 1) return { nis: best.o.name.nis, name: best.o.name.text, ...(best.o.name.district ? { district: best.o.name.district } : {}) };
+        shared = communes;
+      } else return undefined; // every place named is somewhere else than home: the bot asks
     }
     const postal = norm.match(/\b1\d{3}\b/);
     if (postal) {
       const hits = this.byPostal.get(postal[0]);
-      if (hits?.length === 1 && (!shared || shared.includes(hits[0].nis))) return { nis: hits[0].nis, ...(hits[0].district ? { district: hits[0].district } : {}) };
+      if (hits?.length === 1 && (!shared || shared.includes(hits[0].nis))) return { nis: hits[0].nis, name: postal[0], ...(hits[0].district ? { district: hits[0].district } : {}) };
       if (!shared && hits && hits.length > 1) return { ambiguous: [...new Set(hits.map((h) => h.nis))] };
     }
     // Misspellings: compare runs of 1–3 words with every name of 5+ letters; a name of one commune
@@ -114,9 +141,53 @@ export class CommuneFinder {
       return best?.name;
     };
     const one = closest(shared ? this.ownNames.filter((n) => shared.includes(n.nis)) : this.ownNames);
-    if (one) return { nis: one.nis, ...(one.district ? { district: one.district } : {}) };
+    if (one) return { nis: one.nis, name: one.text, ...(one.district ? { district: one.district } : {}) };
     if (shared) return { ambiguous: shared };
     const several = closest(this.sharedNames);
     return several ? { ambiguous: sharedBy(several.text) } : undefined;
+  }
+
+  /** Every name in the text, longest first, none inside another one taken ("woluwe" in "woluwe saint lambert"). */
+  private occurrences(norm: string): Occurrence[] {
+    const words = tokens(norm);
+    const taken = new Array<boolean>(words.length).fill(false);
+    const out: Occurrence[] = [];
+    for (const n of this.names) {
+      if (!containsPhrase(norm, n.text)) continue;
+      const nameWords = n.text.split(' ');
+      for (let i = 0; i + nameWords.length <= words.length; i++) {
+        if (nameWords.some((w, k) => words[i + k] !== w || taken[i + k])) continue;
+        for (let k = 0; k < nameWords.length; k++) taken[i + k] = true;
+        out.push({ name: n, at: i, size: nameWords.length });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * 2: the cue that goes with the name says home; -2: it says elsewhere ("je travaille à", "hôpital");
+   * -1: "Bruxelles" while another commune is named (the city stands for the region); 0: no cue.
+   * The cue goes with a name from before it ("j'habite à Jette"), never reaching back past another
+   * name; after a Turkish locative ("Jette'de oturuyorum", "Ixelles'de çalışıyorum") it follows it.
+   */
+  private homeScore(words: string[], o: Occurrence, all: Occurrence[]): number {
+    const end = o.at + o.size;
+    const previousEnd = Math.max(0, ...all.filter((x) => x.at < o.at).map((x) => x.at + x.size));
+    const window = LOCATIVE.has(words[end] ?? '') ? words.slice(end, end + 3) : words.slice(Math.max(previousEnd, o.at - CUE_WINDOW), o.at);
+    const last = (phrases: string[]) => {
+      let best = -1;
+      for (const p of phrases) {
+        const size = p.split(' ').length;
+        for (let i = window.length - size; i >= 0; i--) if (window.slice(i, i + size).join(' ') === p) best = Math.max(best, i + size);
+      }
+      return best;
+    };
+    const home = last(this.cues.home);
+    const elsewhere = last(this.cues.elsewhere);
+    // A tie is a home cue inside a longer elsewhere one ("كنت ساكن", "I used to live"): elsewhere.
+    if (home >= 0 && home > elsewhere) return 2;
+    if (elsewhere >= 0) return -2;
+    if (o.name.nis === BRUXELLES_VILLE && !o.name.district && all.some((x) => x.name.nis !== BRUXELLES_VILLE)) return -1;
+    return 0;
   }
 }

@@ -32,34 +32,55 @@ export class FactExtractor {
    * `presumed`: what it only suggests ("je me sens mal" is about the writer), for the caller to use
    * where nothing is known, never over what the person said.
    */
-  extract(text: string): { facts: Facts; ambiguous: Record<string, string[]>; presumed: Facts } {
+  extract(text: string): { facts: Facts; ambiguous: Record<string, string[]>; presumed: Facts; why: Record<string, string> } {
     const norm = normalize(text);
     const facts: Facts = {};
     const ambiguous: Record<string, string[]> = {};
+    // Why each fact was read: the lexicon phrase or the name found (normalised), or how.
+    const why: Record<string, string> = {};
     // The same phrase listed for two facts means both ("parler à quelqu'un": the need in mental
     // health and in loneliness); a fact already found takes no more words.
-    takePhrases(norm, this.phrases, ({ fact, value }) => {
+    takePhrases(norm, this.phrases, ({ fact, value, phrase }) => {
       if (facts[fact] !== undefined) return false;
       facts[fact] = value === 'true' ? true : value === 'false' ? false : value;
+      why[fact] = phrase;
       return true;
     });
     const commune = this.communes.find(text);
     if (commune && 'nis' in commune) {
       facts.commune = commune.nis;
+      why.commune = commune.name ?? 'commune';
       if (commune.district) facts.district = commune.district;
     } else if (commune) ambiguous.commune = commune.ambiguous;
     const age = this.numbers.age(text);
-    if (age !== undefined && facts.pregnancy_status === undefined) facts.age = age;
+    if (age !== undefined && facts.pregnancy_status === undefined) {
+      facts.age = age;
+      why.age = 'number';
+    }
     if (facts.pregnancy_status === 'pregnant') {
       const weeks = this.numbers.pregnancyWeeks(text);
-      if (weeks !== undefined && weeks <= 45) facts.pregnancy_weeks = weeks;
+      if (weeks !== undefined && weeks <= 45) {
+        facts.pregnancy_weeks = weeks;
+        why.pregnancy_weeks = 'number';
+      }
     }
-    if (this.professional.some((p) => containsPhrase(norm, p))) facts.audience = 'professional';
-    if (facts.pregnancy_status) facts.sex = 'female';
+    const pro = this.professional.find((p) => containsPhrase(norm, p));
+    if (pro) {
+      facts.audience = 'professional';
+      why.audience = pro;
+    }
+    if (facts.pregnancy_status) {
+      facts.sex = 'female';
+      why.sex = 'pregnancy_status';
+    }
     const presumed: Facts = {};
     // Someone who tells how they feel or what they do, and names nobody else, asks for themself;
     // a professional telling of their day does not.
-    if (facts.for_whom === undefined && facts.audience === undefined && this.firstPerson.some((p) => containsPhrase(norm, p))) presumed.for_whom = 'self';
-    return { facts, ambiguous, presumed };
+    const own = facts.for_whom === undefined && facts.audience === undefined ? this.firstPerson.find((p) => containsPhrase(norm, p)) : undefined;
+    if (own) {
+      presumed.for_whom = 'self';
+      why.for_whom = own;
+    }
+    return { facts, ambiguous, presumed, why };
   }
 }

@@ -44,7 +44,7 @@ export async function createUnderstanding(
   const lexicons = loadLexicons(resources);
   const communes = opts.communes ?? loadSeed().communes;
   const factSpecs = opts.facts ?? loadGraphs().facts;
-  const finder = new CommuneFinder(communes);
+  const finder = new CommuneFinder(communes, { home: LANGUAGES.flatMap((l) => lexicons[l].residence), elsewhere: LANGUAGES.flatMap((l) => lexicons[l].elsewhere) });
   const numbers = new NumberReader(lexicons);
   const placeNames = communes.flatMap((c) => [c.name.fr, c.name.nl, ...c.aliases, ...(c.districts ?? []).flatMap((d) => [d.name.fr, d.name.nl, ...d.aliases])]).map(normalize);
   const cacheDir = opts.modelCacheDir === null ? undefined : (opts.modelCacheDir ?? defaultCacheDir());

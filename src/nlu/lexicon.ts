@@ -15,6 +15,8 @@ export interface Lexicon {
   professional: string[];
   /** Words that say where someone lives ("j'habite", "ik woon"): a fact, never a theme. */
   residence: string[];
+  /** Words that say a place named is not where the person lives ("je travaille à", "hôpital"): that commune is not theirs. */
+  elsewhere: string[];
   /** Phrases in which people tell their own state ("je me sens", "ik drink"): the help is for them unless they name someone else. */
   first_person: string[];
   /** Greetings and thanks ("bonjour", "merci"): answered in kind, never a misunderstanding. */

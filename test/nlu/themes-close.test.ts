@@ -16,6 +16,7 @@ const empty: Lexicon = {
   stopwords: ['et'],
   professional: [],
   residence: [],
+  elsewhere: [],
   first_person: [],
   greetings: { hello: [], thanks: [] },
   units: { years: [], months: [], weeks: [], since: [], ago: [], age_cue: [], and: [], ordinals: [] },

@@ -81,6 +81,22 @@ describe('facts from free text', () => {
     expect(r.ambiguous.commune?.sort()).toEqual(candidates);
   });
 
+  // Where the person lives outranks any other place named: the city for the region, a workplace, a former home.
+  test.each<[string, string | undefined]>([
+    ['je cherche un logement social a Bruxelles, j habite a Jette', '21010'],
+    ['I am looking for social housing in Brussels, I live in Jette', '21010'],
+    ['I work in Ixelles but I live in Anderlecht', '21001'],
+    ['ik werk in Elsene maar ik woon in Schaarbeek', '21015'],
+    ["Ixelles'de calisiyorum, Schaerbeek'te oturuyorum", '21015'],
+    ['khdam f ixelles w saken f anderlecht', '21001'],
+    ['avant j habitais a Uccle, maintenant on vit a Forest', '21007'],
+    ['trabajo en Etterbeek', undefined],
+    ['hospitalisee a Jette, je vis a Evere', '21006'],
+    ['expulsion a Bruxelles', '21004'],
+  ])('home first: %s', (text, nis) => {
+    expect(u.extractFacts(text, 'fr').facts.commune).toBe(nis);
+  });
+
   test.each(['je vais bien merci', 'forest fire in the news', 'ok', 'merci beaucoup', 'I have 2 kids'])('no commune in an ordinary sentence: %s', (text) => {
     expect(u.extractFacts(text, 'en').facts.commune).toBeUndefined();
   });
