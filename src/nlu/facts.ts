@@ -11,7 +11,7 @@ import { containsPhrase, normalize, takePhrases } from './normalize';
 import type { NumberReader } from './numbers';
 
 /** Choice or yes/no facts read from phrases; yes/no facts list "true"/"false" as options. */
-const PHRASE_FACTS = ['housing_situation', 'screening', 'substance', 'pregnancy_status', 'insured', 'papers', 'for_whom', 'mh_need', 'isolation_need'] as const;
+const PHRASE_FACTS = ['housing_situation', 'screening', 'substance', 'pregnancy_status', 'insured', 'papers', 'for_whom', 'mh_need', 'isolation_need', 'cost_concern'] as const;
 
 export class FactExtractor {
   private readonly phrases: Array<{ fact: string; value: string; phrase: string }> = [];
@@ -22,6 +22,9 @@ export class FactExtractor {
     for (const l of LANGUAGES)
       for (const fact of PHRASE_FACTS) for (const [value, list] of Object.entries(lexicons[l].facts[fact] ?? {})) for (const phrase of list) this.phrases.push({ fact, value, phrase });
     // Longer phrases first: "pas de mutuelle" must win over "mutuelle".
+    // The person's sex only from how they describe themself ("je suis une femme de 52 ans"): the answer
+    // words ("femme") say it in reply to the question, but in free text they name others ("ma femme").
+    for (const l of LANGUAGES) for (const [value, list] of Object.entries(lexicons[l].sex_told ?? {})) for (const phrase of list) this.phrases.push({ fact: 'sex', value, phrase });
     this.phrases.sort((a, b) => b.phrase.length - a.phrase.length);
     this.professional = LANGUAGES.flatMap((l) => lexicons[l].professional).sort((a, b) => b.length - a.length);
     this.firstPerson = LANGUAGES.flatMap((l) => lexicons[l].first_person);
@@ -69,7 +72,7 @@ export class FactExtractor {
       facts.audience = 'professional';
       why.audience = pro;
     }
-    if (facts.pregnancy_status) {
+    if (facts.pregnancy_status && facts.sex === undefined) {
       facts.sex = 'female';
       why.sex = 'pregnancy_status';
     }

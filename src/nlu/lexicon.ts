@@ -37,6 +37,8 @@ export interface Lexicon {
   };
   /** fact → option (or "true"/"false") → phrases. */
   facts: Record<string, Record<string, string[]>>;
+  /** How people describe their own sex in free text ("je suis une femme", "als man van 50"): female / male → phrases. */
+  sex_told: Record<string, string[]>;
 }
 
 function normAll(x: unknown): unknown {

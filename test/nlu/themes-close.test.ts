@@ -16,6 +16,7 @@ const empty: Lexicon = {
   stopwords: ['et'],
   professional: [],
   residence: [],
+  sex_told: {},
   elsewhere: [],
   first_person: [],
   greetings: { hello: [], thanks: [] },
