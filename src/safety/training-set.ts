@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { loadTrainingData } from '../nlu/training-data';
+import { defaultTrainingDir, loadTrainingData } from '../nlu/training-data';
 import { CATEGORIES, compileDetector } from './detect';
 
 const example = z.object({
@@ -51,7 +51,35 @@ export interface WeightedExample {
 }
 
 export function labelledSets(dir: string): SafetyExample[] {
-  return [...readSafetySet(path.join(dir, 'train')), ...readSafetySet(path.join(dir, 'dev'))];
+  return [...readSafetySet(path.join(dir, 'train')), ...readSafetySet(path.join(dir, 'dev')), ...firstMessages()];
+}
+
+const firstMessage = z.object({ id: z.string(), text: z.string().min(1).max(1000), facts: z.record(z.string(), z.unknown()) });
+
+/**
+ * First messages to the bot, written apart for the understanding with the facts a human read in
+ * them (data/nlu/facts-dev): ordinary messages for the safety net — hard situations told plainly
+ * ("il a plus rien du tout", "I can't cope with the rent") that must not bring the crisis numbers —
+ * except a night outside, which is its `no_shelter` danger. Writer: `f` + the author's code.
+ */
+export function firstMessages(nluDir = defaultTrainingDir()): SafetyExample[] {
+  const dir = path.join(nluDir, 'facts-dev');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^[a-z]{2}\.json$/.test(f))
+    .sort()
+    .flatMap((f) => {
+      const parsed = z.array(firstMessage).safeParse(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+      if (!parsed.success) throw new Error(`${path.join(dir, f)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      return parsed.data.map((m) => ({
+        text: m.text,
+        labels: m.facts.housing_situation === 'no_roof' ? (['no_shelter'] as SafetyExample['labels']) : [],
+        kind: 'first_message',
+        writer: `f${m.id.split('-')[1] ?? ''}`,
+        lang: f.slice(0, 2),
+      }));
+    });
 }
 
 export function everydayMessages(dir: string): WeightedExample[] {
