@@ -35,7 +35,7 @@ export class FactExtractor {
    * `presumed`: what it only suggests ("je me sens mal" is about the writer), for the caller to use
    * where nothing is known, never over what the person said.
    */
-  extract(text: string): { facts: Facts; ambiguous: Record<string, string[]>; presumed: Facts; why: Record<string, string> } {
+  extract(text: string, lang?: Lang): { facts: Facts; ambiguous: Record<string, string[]>; presumed: Facts; why: Record<string, string> } {
     const norm = normalize(text);
     const facts: Facts = {};
     const ambiguous: Record<string, string[]> = {};
@@ -55,13 +55,14 @@ export class FactExtractor {
       why.commune = commune.name ?? 'commune';
       if (commune.district) facts.district = commune.district;
     } else if (commune) ambiguous.commune = commune.ambiguous;
-    const age = this.numbers.age(text);
-    if (age !== undefined && facts.pregnancy_status === undefined) {
+    // A mother's age counts too ("enceinte, j'ai 19 ans"): only a number of years is an age.
+    const age = this.numbers.age(text, lang);
+    if (age !== undefined) {
       facts.age = age;
       why.age = 'number';
     }
     if (facts.pregnancy_status === 'pregnant') {
-      const weeks = this.numbers.pregnancyWeeks(text);
+      const weeks = this.numbers.pregnancyWeeks(text, lang);
       if (weeks !== undefined && weeks <= 45) {
         facts.pregnancy_weeks = weeks;
         why.pregnancy_weeks = 'number';

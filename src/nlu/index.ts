@@ -105,7 +105,7 @@ export async function createUnderstanding(
       const r = themes.classify(text);
       return r && (THEMES as readonly string[]).includes(r.theme) ? r : undefined;
     },
-    extractFacts: (text) => extractor.extract(text),
+    extractFacts: (text, lang) => extractor.extract(text, lang),
     parseAnswer,
     isOptionTitle: (text) => optionTitles.has(normalize(text)),
     greeting: (text) => greetings.read(text),

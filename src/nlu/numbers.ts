@@ -92,8 +92,9 @@ export class NumberReader {
   /** Per kind: a normalised unit word → the languages whose lexicon lists it. */
   private readonly unitLangs = {} as Record<UnitKind, Map<string, Lang[]>>;
   private readonly unitWords = new Set<string>();
-  private readonly since: string[];
-  private readonly ago: string[];
+  /** Duration words per language ("depuis", "sinds", Romanian "de"): short ones count only in their own language. */
+  private readonly sinceOf = new Map<Lang, string[]>();
+  private readonly agoOf = new Map<Lang, string[]>();
   /** "mon fils", "my son", "mijn moeder": a number of years right after them is their age. */
   private readonly people: string[];
   private readonly ageCues: string[];
@@ -103,8 +104,8 @@ export class NumberReader {
 
   constructor(lexicons: Record<Lang, Lexicon>) {
     const entries = Object.entries(lexicons) as Array<[Lang, Lexicon]>;
-    this.since = entries.flatMap(([, l]) => l.units.since);
-    this.ago = entries.flatMap(([, l]) => l.units.ago);
+    this.sinceOf = new Map(entries.map(([lang, l]) => [lang, l.units.since]));
+    this.agoOf = new Map(entries.map(([lang, l]) => [lang, l.units.ago]));
     this.people = entries.flatMap(([, l]) => [...(l.facts.for_whom?.child ?? []), ...(l.facts.for_whom?.relative ?? [])]);
     this.ageCues = entries.flatMap(([, l]) => l.units.age_cue);
     this.and = new Set(entries.flatMap(([, l]) => l.units.and));
@@ -118,6 +119,16 @@ export class NumberReader {
         }
       this.unitLangs[kind] = langs;
     }
+  }
+
+  /**
+   * The duration words that apply to a message in `lang`: all of its own, and those of the other
+   * languages long enough not to be an ordinary word there (Romanian "de" is "since"; in French
+   * "une femme de 52 ans" it gives an age, in Turkish "Ixelles'de" a place). Unknown language: all.
+   */
+  private durationWords(byLang: Map<Lang, string[]>, lang: Lang | undefined): string[] {
+    if (!lang) return [...byLang.values()].flat();
+    return [...byLang].flatMap(([l, words]) => (l === lang ? words : words.filter((w) => w.length > 3)));
   }
 
   /** True when the normalised word is a unit (years, months, weeks) of some language. */
@@ -197,11 +208,13 @@ export class NumberReader {
     const words = tokensOf(normalize(text));
     // A "since" word among the three words before counts, unless a person stands there: "for my
     // son 16 years old", "mon fils de 16 ans" (Romanian "de" is "since") give the son's age.
+    const since = this.durationWords(this.sinceOf, lang);
+    const ago = this.durationWords(this.agoOf, lang);
     const isDuration = (start: number, unitAt: number) => {
       if (kind !== 'years') return false;
       const before = words.slice(Math.max(0, start - 3), start).join(' ');
-      if (this.ago.some((c) => containsPhrase(words.slice(unitAt + 1, unitAt + 3).join(' '), c))) return true;
-      return this.since.some((c) => containsPhrase(before, c)) && !this.people.some((p) => containsPhrase(before, p));
+      if (ago.some((c) => containsPhrase(words.slice(unitAt + 1, unitAt + 3).join(' '), c))) return true;
+      return since.some((c) => containsPhrase(before, c)) && !this.people.some((p) => containsPhrase(before, p));
     };
     for (let u = 0; u < words.length; u++) {
       // "45 ans", and "45ans" written as one word.

@@ -185,7 +185,9 @@ export class HandoffRepository {
   }
 
   async session(key: string, now = new Date()): Promise<SessionRecord | null> {
-    return this.sessions.findOne({ _id: String(key), expiresAt: { $gt: now } });
+    // Read at every message: by `_id` alone (FerretDB pushes nothing else down), expiry checked here.
+    const s = await this.sessions.findOne({ _id: String(key) });
+    return s && s.expiresAt > now ? s : null;
   }
 
   async saveSession(s: SessionRecord): Promise<void> {

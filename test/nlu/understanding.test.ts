@@ -43,7 +43,7 @@ describe('facts from free text', () => {
     ['ik voel me al maanden slecht', {}, { for_whom: 'self' }],
     ['i feel so lonely since my divorce', {}, { for_whom: 'self' }],
     ['kendimi cok yalniz hissediyorum', {}, { for_whom: 'self' }],
-    ['me siento muy sola', {}, { for_whom: 'self' }],
+    ['me siento muy sola', { for_whom: 'self' }, {}],
     ['ma simt singura de luni de zile', {}, { for_whom: 'self' }],
     ['أشعر بالوحدة', {}, { for_whom: 'self' }],
     ['je bois trop le soir', {}, { for_whom: 'self' }],
@@ -53,8 +53,10 @@ describe('facts from free text', () => {
     ['je me sens perdue, mon fils se drogue', { for_whom: 'child' }, {}],
     ['ik voel me machteloos, mijn moeder drinkt', { for_whom: 'relative' }, {}],
     ['je suis assistante sociale et je me sens demunie', { audience: 'professional' }, {}],
-    ['je cherche un psy a ixelles', {}, {}],
-    ['j habite a forest', {}, {}],
+    // Writing in the first person without naming anyone else: read apart by three hands as being for oneself.
+    ['je cherche un psy a ixelles', {}, { for_whom: 'self' }],
+    ['j habite a forest', {}, { for_whom: 'self' }],
+    ['je cherche un psy pour mon fils', { for_whom: 'child' }, {}],
   ])('for whom: %s', (text, facts, presumed) => {
     const r = u.extractFacts(text, 'fr');
     expect({ for_whom: r.facts.for_whom, audience: r.facts.audience }).toMatchObject(facts);
