@@ -19,18 +19,23 @@ const example = z.object({
 });
 export type SafetyExample = z.infer<typeof example> & { lang: string };
 
-/** One labelled set: <dir>/<lang>.json (two-letter files; others, such as sets.json, describe the set), validated (a broken file names itself). */
-export function readSafetySet(dir: string): SafetyExample[] {
+/** Every <dir>/<lang>.json (two-letter files; others, such as sets.json, describe the set), validated (a broken file names itself). */
+function readLangFiles<T extends z.ZodTypeAny>(dir: string, item: T): Array<{ lang: string; rows: Array<z.infer<T>> }> {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
     .filter((f) => /^[a-z]{2}\.json$/.test(f))
     .sort()
-    .flatMap((f) => {
-      const parsed = z.array(example).safeParse(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+    .map((f) => {
+      const parsed = z.array(item).safeParse(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
       if (!parsed.success) throw new Error(`${path.join(dir, f)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      return parsed.data.map((e) => ({ ...e, lang: f.replace(/\.json$/, '') }));
+      return { lang: f.slice(0, 2), rows: parsed.data as Array<z.infer<T>> };
     });
+}
+
+/** One labelled set: <dir>/<lang>.json. */
+export function readSafetySet(dir: string): SafetyExample[] {
+  return readLangFiles(dir, example).flatMap(({ lang, rows }) => rows.map((e) => ({ ...e, lang })));
 }
 
 /**
@@ -63,23 +68,15 @@ const firstMessage = z.object({ id: z.string(), text: z.string().min(1).max(1000
  * except a night outside, which is its `no_shelter` danger. Writer: `f` + the author's code.
  */
 export function firstMessages(nluDir = defaultTrainingDir()): SafetyExample[] {
-  const dir = path.join(nluDir, 'facts-dev');
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /^[a-z]{2}\.json$/.test(f))
-    .sort()
-    .flatMap((f) => {
-      const parsed = z.array(firstMessage).safeParse(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
-      if (!parsed.success) throw new Error(`${path.join(dir, f)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      return parsed.data.map((m) => ({
-        text: m.text,
-        labels: m.facts.housing_situation === 'no_roof' ? (['no_shelter'] as SafetyExample['labels']) : [],
-        kind: 'first_message',
-        writer: `f${m.id.split('-')[1] ?? ''}`,
-        lang: f.slice(0, 2),
-      }));
-    });
+  return readLangFiles(path.join(nluDir, 'facts-dev'), firstMessage).flatMap(({ lang, rows }) =>
+    rows.map((m) => ({
+      text: m.text,
+      labels: m.facts.housing_situation === 'no_roof' ? (['no_shelter'] as SafetyExample['labels']) : [],
+      kind: 'first_message',
+      writer: `f${m.id.split('-')[1] ?? ''}`,
+      lang,
+    })),
+  );
 }
 
 export function everydayMessages(dir: string): WeightedExample[] {
