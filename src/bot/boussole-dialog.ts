@@ -14,7 +14,9 @@ import type { EngineState, Facts, Output, RankedService, StepResult } from '../e
 import { isLang, type Translate } from '../i18n/i18n';
 import type { Logger } from '../logging/logger';
 import { helpdeskLines, message, optionLabel, renderOutputs, servicesReply, type RenderContext, type Reply } from './render/render-outputs';
-import { fillGaps, isConfidentTheme, type Understanding } from './understanding';
+import { interpret } from './interpretation';
+import { decide, type Situation } from './policy';
+import { fillGaps, type Understanding } from './understanding';
 import { UNDERSTOOD, understoodOf, withUnderstood, type Understood } from './understood';
 
 export const ROOT_DIALOG = 'boussole';
@@ -326,131 +328,96 @@ export class BoussoleDialog extends Dialog {
     return message(t(lang, services.length ? 'safety:care.offer_services' : 'safety:care.offer'), lang, { suggestedActions: { to: [], actions: buttons.map((b) => ({ type: 'imBack', title: b, value: b })) } });
   }
 
-  /** Everything after the safety net. `inDanger`: the net spoke; the message is never a command or a language request. */
-  private async handleAfterSafety(ctx: TurnContext, mem: Memory, text: string, welcomedNow: boolean, inDanger = false): Promise<Reply[]> {
-    const u = this.deps.understanding;
-    const t = this.deps.t;
-
-    const requested = inDanger ? undefined : u.languageRequest(text);
-    if (requested) {
-      await this.setLanguage(ctx, mem, requested);
-      const again = mem.engine ? await this.deps.engine.resume(mem.engine, requested) : await this.deps.engine.start('main', { language: requested }, requested);
-      return [message(t(requested, 'global.language_changed'), requested), ...(await this.replies(ctx, mem, again))];
-    }
-
-    const lang = this.lang(mem);
-    const asked = mem.engine && this.deps.engine.awaitedFact(mem.engine) ? mem.engine : undefined;
-    const intent = inDanger ? undefined : u.globalIntent(text, lang, asked ? (t) => this.deps.engine.accepts(asked, t, lang) : undefined);
-    if (intent) return this.globalCommand(ctx, mem, intent);
-
-    // Free text: a language we can tell, facts and theme, then the engine.
-    // A language read from this very text counts as the person's choice; the channel's locale
-    // only decides how we speak until they choose.
-    let detected: Lang | undefined;
-    if (!mem.engine?.facts.language) {
-      detected = this.confidentLanguage(text);
-      if (detected) await this.setLanguage(ctx, mem, detected);
-    }
-    const lng = this.lang(mem);
-    // A short answer to the question asked is just that answer: "Pour moi ou un proche" says
-    // nothing about a relative, it picks a button.
-    const awaitedNow = mem.engine ? this.deps.engine.awaitedFact(mem.engine) : undefined;
-    if (mem.engine && awaitedNow && (u.isOptionTitle(text) || /^\d{1,3}$/.test(text))) {
-      const direct = await this.deps.engine.answer(mem.engine, text, lng);
-      if (!direct.misunderstood) return this.replies(ctx, mem, direct);
-    }
-    const { facts: found, ambiguous, presumed, why } = u.extractFacts(text, lng);
-    let themeRead: { confidence: number; candidates?: string[] } | undefined;
-    // The classifier's guess is for a person who has not said what it is about yet; it never
-    // overrides a theme already known (a journey's answers are not a new subject).
-    // Unsure between a few themes: the theme question offers just those ("is it rather…?").
-    let themeChoices: string[] | undefined;
-    // A journey that has ended (its services shown) waits on nothing: the message may start another subject.
-    const ended = mem.engine?.node === null ? mem.engine : undefined;
-    if (found.theme === undefined && (ended || mem.engine?.facts.theme === undefined)) {
-      const th = u.theme(text, lng);
-      if (th && isConfidentTheme(th)) found.theme = th.theme;
-      else if (th?.candidates) themeChoices = th.candidates;
-      if (th) themeRead = { confidence: th.confidence, ...(themeChoices ? { candidates: themeChoices } : {}) };
-    }
-    delete found.language;
-    if (detected) found.language = detected;
-    ctx.turnState.set(UNDERSTOOD, understoodOf(found, presumed, why ?? {}, themeRead, detected));
-    // Themes to choose between are something said about the situation too ("i am lonely and depressed").
-    const describedSituation = Object.keys(found).some((k) => k !== 'language' && k !== 'audience') || themeChoices !== undefined;
-    // Someone who describes their situation instead of choosing a language is answered in the
-    // language we already speak to them (their channel's); they can change it at any time.
-    if (describedSituation && !found.language && !mem.engine?.facts.language && mem.lang) found.language = mem.lang;
-    if (describedSituation && found.audience === undefined && !mem.engine?.facts.audience) found.audience = 'resident';
-
-    let state = mem.engine;
-    let known: Facts = mem.lang && (detected || mem.languageChosen) ? { language: mem.lang } : {};
-    if (ended) {
-      const after = await this.afterTheEnd(ctx, mem, ended, text, found, presumed, themeChoices !== undefined || Boolean(ambiguous.commune?.length));
-      if (after) return after;
-      // A new request: it starts again, knowing who asks, in which language, and where they live.
-      state = null;
-      known = personFacts(ended.facts);
-    }
-    if (!state) {
-      const candidates = ambiguous.commune?.length ? { fact: 'commune', values: ambiguous.commune } : themeChoices ? { fact: 'theme', values: themeChoices } : undefined;
-      const first = { ...known, ...found };
-      const started = await this.deps.engine.start('main', { ...first, ...fillGaps(first, presumed) }, lng, candidates);
-      // After an ended journey the text answers no question: the person has not seen the next one yet.
-      if (Object.keys(found).length || !started.state.node || ended) return this.replies(ctx, mem, started);
-      state = started.state;
-    }
-    const awaited = this.deps.engine.awaitedFact(state);
-    const told = { ...state.facts, ...found };
-    const guessed = fillGaps(told, presumed);
-    const merged: EngineState = { ...state, facts: { ...told, ...guessed } };
-    if (ambiguous.commune?.length && merged.facts.commune === undefined) merged.candidates = { fact: 'commune', values: ambiguous.commune };
-    else if (themeChoices && merged.facts.theme === undefined) merged.candidates = { fact: 'theme', values: themeChoices };
-    if (!awaited || found[awaited] !== undefined || guessed[awaited] !== undefined) return this.replies(ctx, mem, await this.deps.engine.resume(merged, lng));
-    const step = await this.deps.engine.answer(merged, text, lng);
-    if (!step.misunderstood) return this.replies(ctx, mem, step);
-    // Not the answer, but not a misunderstanding either: something else said ("anderlecht" when
-    // asked the weeks) is kept and thanked for; a greeting or thanks is answered in kind. Then the
-    // question comes again, and nothing counts towards offering a person.
-    const learned = Object.keys(found).some((k) => k !== 'language' && k !== 'audience' && state.facts[k] !== found[k]);
-    const greeting = learned ? undefined : u.greeting(text);
-    if (!learned && !greeting) return this.replies(ctx, mem, step);
-    // Neither an answer nor a misunderstanding: the question comes without "sorry", and the count
-    // of misunderstandings stays as it was.
-    const misses = mem.misses;
-    const again = await this.replies(ctx, mem, await this.deps.engine.resume({ ...merged, misses: 0 }, lng));
-    mem.misses = misses;
-    // The welcome has just greeted: no second "Bonjour !".
-    const said = learned ? 'common.noted' : welcomedNow ? undefined : greeting === 'hello' ? 'common.hello_back' : 'common.thanks_back';
-    return said ? [message(this.deps.t(this.lang(mem), said), this.lang(mem)), ...again] : again;
-  }
-
   /**
-   * A message after the end of a journey. More about the same situation ("j'ai 34 ans", another
-   * commune, another housing situation) walks the journey again with it; thanks and "ok" are
-   * answered with the closing words, a greeting in kind with the theme question (`saysMore`: the
-   * text may name themes or communes, to be asked about). `undefined`: a
-   * new request (another subject, the same subject said again, or nothing understood), which
-   * starts again from the theme question, keeping the person's facts (handleAfterSafety).
+   * Everything after the safety net, in two steps: the message is read once (interpretation.ts),
+   * then the first rule of the policy that holds (policy.ts) decides; here each decision is
+   * carried out. `inDanger`: the net spoke (the policy never reads such a message as a command or
+   * a language request).
    */
-  private async afterTheEnd(ctx: TurnContext, mem: Memory, ended: EngineState, text: string, found: Facts, presumed: Facts, saysMore: boolean): Promise<Reply[] | undefined> {
-    const lang = this.lang(mem);
-    const t = this.deps.t;
-    const sameSubject = found.theme === undefined || found.theme === ended.facts.theme;
-    const news = Object.keys(found).some((k) => !['language', 'audience', 'theme'].includes(k) && ended.facts[k] !== found[k]);
-    if (sameSubject && news) {
-      const told: Facts = { ...ended.facts, ...found };
-      const again = await this.replies(ctx, mem, await this.deps.engine.start('main', { ...told, ...fillGaps(told, presumed) }, lang));
-      return [message(t(lang, 'common.noted'), lang), ...again];
+  private async handleAfterSafety(ctx: TurnContext, mem: Memory, text: string, welcomedNow: boolean, inDanger = false): Promise<Reply[]> {
+    const engine = this.deps.engine;
+    const asked = mem.engine && engine.awaitedFact(mem.engine) ? mem.engine : undefined;
+    const ended = mem.engine?.node === null ? mem.engine : undefined;
+    const i = interpret(this.deps.understanding, text, inDanger, {
+      lang: this.lang(mem),
+      languageKnown: Boolean(mem.engine?.facts.language),
+      audienceKnown: Boolean(mem.engine?.facts.audience),
+      themeOpen: Boolean(ended) || mem.engine?.facts.theme === undefined,
+      accepts: asked ? (t, l) => engine.accepts(asked, t, l) : undefined,
+      languageConfidence: LANGUAGE_CONFIDENCE,
+    });
+    const situation: Situation = { journey: !mem.engine ? 'none' : ended ? 'ended' : 'open', awaited: asked ? engine.awaitedFact(asked) : undefined, facts: mem.engine?.facts ?? {} };
+    let decision = decide(i, situation).id;
+    this.deps.log.debug('dialog.decision', { decision, journey: mem.engine?.journey, node: mem.engine?.node ?? null });
+
+    if (decision === 'switch_language') {
+      const requested = i.languageRequest!;
+      await this.setLanguage(ctx, mem, requested);
+      const again = mem.engine ? await engine.resume(mem.engine, requested) : await engine.start('main', { language: requested }, requested);
+      return [message(this.deps.t(requested, 'global.language_changed'), requested), ...(await this.replies(ctx, mem, again))];
     }
-    if (news || saysMore || found.theme !== undefined) return undefined;
-    const u = this.deps.understanding;
-    const greeting = u.greeting(text);
-    if (greeting === 'thanks') return [message(t(lang, 'common.thanks_back'), lang), message(t(lang, 'common.end'), lang)];
-    if (greeting === 'hello') return [message(t(lang, 'common.hello_back'), lang), ...(await this.replies(ctx, mem, await this.goOn(mem, lang)))];
-    // "ok", "oui", "non": an acknowledgement of the results; the closing words say what comes next.
-    if (u.parseAnswer(text, 'acknowledgement', { kind: 'yesno' }, lang).ok) return [message(t(lang, 'common.end'), lang)];
-    return undefined;
+    if (decision === 'command') return this.globalCommand(ctx, mem, i.command!);
+    // A language read from this very text counts as the person's choice; the channel's locale only
+    // decides how we speak until they choose.
+    if (i.language) await this.setLanguage(ctx, mem, i.language.lang);
+    const lang = this.lang(mem);
+    if (decision === 'pick') return this.replies(ctx, mem, await engine.answer(mem.engine!, text, lang));
+
+    // Free text: what was read is said on every reply of the turn.
+    const told: Facts = { ...i.told, ...(i.language ? { language: i.language.lang } : {}) };
+    ctx.turnState.set(UNDERSTOOD, understoodOf(told, i.presumed, i.why, i.theme, i.language?.lang));
+    const t = this.deps.t;
+    const withGaps = (facts: Facts): Facts => ({ ...facts, ...fillGaps(facts, i.presumed) });
+    const themeChoices = i.theme?.candidates;
+    const candidates = i.ambiguous.commune?.length ? { fact: 'commune', values: i.ambiguous.commune } : themeChoices ? { fact: 'theme', values: themeChoices } : undefined;
+    switch (decision) {
+      case 'walk_again': {
+        const again = await this.replies(ctx, mem, await engine.start('main', withGaps({ ...ended!.facts, ...told }), lang));
+        return [message(t(lang, 'common.noted'), lang), ...again];
+      }
+      case 'new_request':
+        // It starts again, knowing who asks, in which language, and where they live.
+        return this.replies(ctx, mem, await engine.start('main', withGaps({ ...personFacts(ended!.facts), ...told }), lang, candidates));
+      case 'close_with_thanks':
+        return [message(t(lang, 'common.thanks_back'), lang), message(t(lang, 'common.end'), lang)];
+      case 'greet_and_go_on':
+        return [message(t(lang, 'common.hello_back'), lang), ...(await this.replies(ctx, mem, await this.goOn(mem, lang)))];
+      case 'close':
+        return [message(t(lang, 'common.end'), lang)];
+      default:
+        break;
+    }
+    let state = mem.engine;
+    if (decision === 'start' || decision === 'start_and_read') {
+      const known: Facts = mem.lang && (i.language || mem.languageChosen) ? { language: mem.lang } : {};
+      const started = await engine.start('main', withGaps({ ...known, ...told }), lang, candidates);
+      if (decision === 'start' || !started.state.node) return this.replies(ctx, mem, started);
+      // Nothing told: the message is read against the first question, as if it had been asked.
+      state = started.state;
+      const awaited = engine.awaitedFact(state);
+      decision = decide({ ...i, answers: awaited !== undefined && engine.accepts(state, text, lang) }, { journey: 'open', awaited, facts: state.facts }).id;
+    }
+    const merged: EngineState = { ...state!, facts: withGaps({ ...state!.facts, ...told }) };
+    if (i.ambiguous.commune?.length && merged.facts.commune === undefined) merged.candidates = { fact: 'commune', values: i.ambiguous.commune };
+    else if (themeChoices && merged.facts.theme === undefined) merged.candidates = { fact: 'theme', values: themeChoices };
+    switch (decision) {
+      case 'go_on':
+        return this.replies(ctx, mem, await engine.resume(merged, lang));
+      case 'pick':
+      case 'answer':
+      case 'misunderstood':
+        return this.replies(ctx, mem, await engine.answer(merged, text, lang));
+      default: {
+        // noted, greet_back: the question again without "sorry", and the count of
+        // misunderstandings stays as it was.
+        const misses = mem.misses;
+        const again = await this.replies(ctx, mem, await engine.resume({ ...merged, misses: 0 }, lang));
+        mem.misses = misses;
+        // The welcome has just greeted: no second "Bonjour !".
+        const said = decision === 'noted' ? 'common.noted' : welcomedNow ? undefined : i.smallTalk === 'hello' ? 'common.hello_back' : 'common.thanks_back';
+        return said ? [message(t(lang, said), lang), ...again] : again;
+      }
+    }
   }
 
   /** Where the person was: the question waited on, or (none yet, or the journey has ended) the theme question, keeping the person's facts. */

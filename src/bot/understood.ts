@@ -12,7 +12,7 @@ export const UNDERSTOOD = Symbol('boussole.understood');
 
 export interface UnderstoodFact {
   value: unknown;
-  /** words: a phrase or name of the lexicons; number: a number read; classifier: the theme model; presumed: only suggested; detected: the language model. */
+  /** words: a phrase or name of the lexicons; number: a number read; classifier: the theme model; presumed: only suggested (or, for a described situation, a resident speaking our language); detected: the language model; implied: told by other words (sex from "enceinte"), or a fact without a reason given. */
   from: 'words' | 'number' | 'classifier' | 'presumed' | 'detected' | 'implied';
   words?: string;
   confidence?: number;
@@ -32,7 +32,7 @@ export function understoodOf(found: Facts, presumed: Facts, why: Record<string, 
     else if (fact === 'theme' && !why.theme) facts.theme = { value, from: 'classifier', ...(theme ? { confidence: Math.round(theme.confidence * 100) / 100 } : {}) };
     else if (why[fact] === 'number') facts[fact] = { value, from: 'number' };
     else if (why[fact]) facts[fact] = { value, from: fact === 'sex' ? 'implied' : 'words', words: why[fact] };
-    // What the dialog adds for a described situation (a resident unless said otherwise, the language spoken).
+    // A fact the reading gave no reason for.
     else facts[fact] = { value, from: 'implied' };
   }
   for (const [fact, value] of Object.entries(presumed)) if (found[fact] === undefined && value !== undefined) facts[fact] = { value, from: 'presumed', ...(why[fact] ? { words: why[fact] } : {}) };

@@ -110,7 +110,10 @@ test('database killed: it is restarted, and a message sent meanwhile is answered
   const first = app.ferretPid();
   process.kill(first, 'SIGKILL');
   const sent = await say(client, 'I need help with housing in Ixelles', 'en-GB');
-  const answer = await answerTo(client, sent.clientId);
+  // On failure, say what the app went through (event names only) and what the page shows.
+  const answer = await answerTo(client, sent.clientId).catch((e: Error) => {
+    throw new Error(`${e.message}\napp events: ${app.events().slice(-60).join(', ')}\nshown: ${JSON.stringify(shown(client).map((a) => [a.from?.role ?? a.from?.id, a.id, a.text?.slice(0, 40)]))}`);
+  });
   expect(answer.length).toBeGreaterThan(0);
   expect(app.ferretPid()).not.toBe(first);
   expect(alive(app.ferretPid())).toBe(true);
