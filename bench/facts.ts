@@ -11,8 +11,8 @@
  *    the facts they stated (a neutral answer for what they had not said); counted: the questions
  *    until the services are shown, and those about a fact the message stated.
  *
- * Run: npm run bench:nlu (after the themes), or node dist/bench/facts.js [--dev] [--lang=fr] after npm run build.
- * Writes bench/results/facts.{json,md} (facts-dev.* with --dev).
+ * Run: npm run bench:nlu (after the themes), or node dist/bench/facts.js [--dev | --dev=2] [--lang=fr] after npm run build.
+ * Writes bench/results/facts.{json,md} (facts-dev.* with --dev, facts-dev-2.* with --dev=2).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +21,9 @@ import { DialogTestClient } from 'botbuilder-testing';
 import { LANGUAGES, type Lang } from '../src/catalogue/schema';
 import { loadSeed } from '../src/catalogue/seed';
 import { fillGaps, isConfidentTheme, type Understanding } from '../src/bot/understanding';
+import { keepTheSubjectsFacts } from '../src/bot/interpretation';
+import { loadGraphs } from '../src/engine/graph-loader';
+import { journeysUsing } from '../src/engine/interpreter';
 import { createUnderstanding } from '../src/nlu';
 import { warmUpNumberRecognizers } from '../src/nlu/numbers';
 import { conversationStart, orientationOf, testDialog, turn, userMessage } from '../test/support/bot-harness';
@@ -70,13 +73,17 @@ export function readCases(dir: string): FactCase[] {
     });
 }
 
-/** What the dialog holds after a first message (handleAfterSafety's reading of free text). */
+const graphs = loadGraphs().graphs;
+const usedBy = (fact: string) => journeysUsing(graphs, fact);
+
+/** What the dialog holds after a first message (its interpretation of free text, src/bot/interpretation.ts). */
 export function readFirstMessage(u: Understanding, text: string, lang: Lang): Record<string, Value> {
-  const { facts, presumed } = u.extractFacts(text, lang);
+  const { facts, presumed, why, twins } = u.extractFacts(text, lang);
   if (facts.theme === undefined) {
     const th = u.theme(text, lang);
     if (th && isConfidentTheme(th)) facts.theme = th.theme;
   }
+  keepTheSubjectsFacts(facts, why ?? {}, twins ?? [], usedBy);
   const out: Record<string, Value> = { ...facts, ...fillGaps(facts, presumed) } as Record<string, Value>;
   delete out.language;
   delete out.district;
@@ -143,8 +150,12 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '../..');
-  const dev = process.argv.includes('--dev');
-  const dir = dev ? path.join(root, 'data', 'nlu', 'facts-dev') : path.join(root, 'bench', 'data', 'facts-eval');
+  // --dev: data/nlu/facts-dev (the safety net also learns from it); --dev=2: data/nlu/facts-dev-2, a
+  // second development set written later (the safety net does not read it).
+  const devArg = process.argv.find((a) => a === '--dev' || a.startsWith('--dev='));
+  const dev = devArg !== undefined;
+  const devName = devArg === '--dev=2' ? 'facts-dev-2' : 'facts-dev';
+  const dir = dev ? path.join(root, 'data', 'nlu', devName) : path.join(root, 'bench', 'data', 'facts-eval');
   const only = process.argv.find((a) => a.startsWith('--lang='))?.slice('--lang='.length);
   const cases = readCases(dir).filter((c) => !only || c.lang === only);
   if (!cases.length) throw new Error(`no cases in ${path.relative(root, dir)}`);
@@ -211,7 +222,7 @@ async function main(): Promise<void> {
   const md = lines.join('\n') + '\n';
   const out = path.join(root, 'bench', 'results');
   fs.mkdirSync(out, { recursive: true });
-  const name = `${dev ? 'facts-dev' : 'facts'}${only ? `-${only}` : ''}`;
+  const name = `${dev ? devName : 'facts'}${only ? `-${only}` : ''}`;
   fs.writeFileSync(path.join(out, `${name}.md`), md);
   fs.writeFileSync(path.join(out, `${name}.json`), JSON.stringify({ date: new Date().toISOString(), set: path.relative(root, dir), tallies: Object.fromEntries(tallies), runs, ...(dev ? { misses } : {}) }, null, 2) + '\n');
   process.stdout.write(md);

@@ -345,6 +345,7 @@ export class BoussoleDialog extends Dialog {
       themeOpen: Boolean(ended) || mem.engine?.facts.theme === undefined,
       accepts: asked ? (t, l) => engine.accepts(asked, t, l) : undefined,
       languageConfidence: LANGUAGE_CONFIDENCE,
+      journeysUsing: (f) => engine.journeysUsing(f),
     });
     const situation: Situation = { journey: !mem.engine ? 'none' : ended ? 'ended' : 'open', awaited: asked ? engine.awaitedFact(asked) : undefined, facts: mem.engine?.facts ?? {} };
     let decision = decide(i, situation).id;

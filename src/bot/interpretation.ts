@@ -51,6 +51,26 @@ export interface ReadingContext {
   accepts?: (text: string, lang: Lang) => boolean;
   /** Below this, a language read from the text is not used. */
   languageConfidence: number;
+  /** The journeys that use a fact (Engine.journeysUsing): one phrase read as two facts keeps the one of the subject's journey. */
+  journeysUsing?: (fact: string) => string[];
+}
+
+/**
+ * One phrase read as several facts ("parler à quelqu'un": the need in mental health and in
+ * loneliness) means the one the subject's journey uses, once the subject is known; the others go.
+ */
+export function keepTheSubjectsFacts(told: Facts, why: Record<string, string>, twins: string[][], journeysUsing: (fact: string) => string[]): void {
+  const theme = told.theme;
+  if (typeof theme !== 'string') return;
+  for (const group of twins) {
+    const own = group.filter((f) => journeysUsing(f).includes(theme));
+    if (!own.length) continue;
+    for (const f of group)
+      if (!own.includes(f)) {
+        delete told[f];
+        delete why[f];
+      }
+  }
 }
 
 /** Reads a message. `danger`: the safety net spoke on it. */
@@ -60,7 +80,7 @@ export function interpret(u: Understanding, text: string, danger: boolean, c: Re
   const d = c.languageKnown ? undefined : u.detectLanguage(text);
   const language = d && d.confidence >= c.languageConfidence ? d : undefined;
   const lng = language?.lang ?? c.lang;
-  const { facts, ambiguous, presumed: suggested, why } = u.extractFacts(text, lng);
+  const { facts, ambiguous, presumed: suggested, why, twins } = u.extractFacts(text, lng);
   const presumed: Facts = { ...suggested };
   const told: Facts = { ...facts };
   delete told.language;
@@ -70,6 +90,7 @@ export function interpret(u: Understanding, text: string, danger: boolean, c: Re
     if (th && isConfidentTheme(th)) told.theme = th.theme;
     if (th) theme = { confidence: th.confidence, ...(th.candidates && told.theme === undefined ? { candidates: th.candidates } : {}) };
   }
+  if (c.journeysUsing) keepTheSubjectsFacts(told, why ?? {}, twins ?? [], c.journeysUsing);
   // Someone who describes their situation is presumed to be a resident, speaking the language we
   // already speak to them (the channel's), until they say otherwise; both can change at any time.
   const describes = Object.keys(told).some((k) => k !== 'audience') || theme?.candidates !== undefined;

@@ -41,7 +41,8 @@ export interface Understanding {
    * Facts found in free text; `ambiguous` lists candidate values where the text could mean several;
    * `presumed`, facts the text only suggests, to fill gaps and never to replace what was said.
    */
-  extractFacts(text: string, lang: Lang): { facts: Facts; ambiguous: Record<string, string[]>; presumed: Facts; why?: Record<string, string> };
+  /** `twins`: groups of facts read from one phrase listed under each ("parler à quelqu'un": mh_need and isolation_need). */
+  extractFacts(text: string, lang: Lang): { facts: Facts; ambiguous: Record<string, string[]>; presumed: Facts; why?: Record<string, string>; twins?: string[][] };
   parseAnswer: AnswerParser;
   /** True when the text is exactly the title of an answer button of some question. */
   isOptionTitle(text: string): boolean;

@@ -10,6 +10,11 @@ import type { AnswerParser, EnginePorts, EngineState, FactRegistry, Facts, Graph
 /** Upper bound on nodes executed in one step: a guard against a loop the validator missed. */
 const MAX_STEPS = 200;
 
+/** The journeys whose nodes use the fact (ask it, branch on it…). */
+export function journeysUsing(graphs: Map<string, Graph>, fact: string): string[] {
+  return [...graphs].filter(([, g]) => Object.values(g.nodes).some((n) => nodeType(n.type)?.refs(n as never).facts?.includes(fact))).map(([id]) => id);
+}
+
 export class Engine {
   constructor(
     private readonly graphs: Map<string, Graph>,
@@ -21,6 +26,18 @@ export class Engine {
   hasJourney(id: string): boolean {
     return this.graphs.has(id);
   }
+
+  /** The journeys whose nodes use the fact (ask it, branch on it…): a fact only one theme's journey uses belongs to that theme. */
+  journeysUsing(fact: string): string[] {
+    let ids = this.usedBy.get(fact);
+    if (!ids) {
+      ids = journeysUsing(this.graphs, fact);
+      this.usedBy.set(fact, ids);
+    }
+    return ids;
+  }
+
+  private readonly usedBy = new Map<string, string[]>();
 
   /** The fact the state's current question asks for, if it waits on one. */
   awaitedFact(state: EngineState): string | undefined {

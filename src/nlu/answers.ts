@@ -117,7 +117,7 @@ export function createAnswerParser(deps: {
       case 'choice':
         return choice(text, fact, spec);
       case 'number': {
-        const n = fact === 'pregnancy_weeks' ? deps.numbers.weeksAnswer(text, lang) : (deps.numbers.age(text, lang) ?? deps.numbers.first(text, lang));
+        const n = fact === 'pregnancy_weeks' ? deps.numbers.weeksAnswer(text, lang) : deps.numbers.ageAnswer(text, lang);
         if (n === undefined) return { ok: false, reason: 'no_match' };
         if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) return { ok: false, reason: 'out_of_range' };
         return { ok: true, value: n };

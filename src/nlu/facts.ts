@@ -17,6 +17,8 @@ export class FactExtractor {
   private readonly phrases: Array<{ fact: string; value: string; phrase: string }> = [];
   private readonly professional: string[];
   private readonly firstPerson: string[];
+  /** Clause openers that say the sex of the person spoken about, longest first. */
+  private readonly sexSubjects: Array<{ value: string; phrase: string }>;
 
   constructor(lexicons: Record<Lang, Lexicon>, private readonly communes: CommuneFinder, private readonly numbers: NumberReader) {
     for (const l of LANGUAGES)
@@ -28,6 +30,26 @@ export class FactExtractor {
     this.phrases.sort((a, b) => b.phrase.length - a.phrase.length);
     this.professional = LANGUAGES.flatMap((l) => lexicons[l].professional).sort((a, b) => b.length - a.length);
     this.firstPerson = LANGUAGES.flatMap((l) => lexicons[l].first_person);
+    this.sexSubjects = LANGUAGES.flatMap((l) => Object.entries(lexicons[l].sex_subject ?? {}).flatMap(([value, list]) => list.map((phrase) => ({ value, phrase })))).sort((a, b) => b.phrase.length - a.phrase.length);
+    this.greetings = new Set(LANGUAGES.flatMap((l) => lexicons[l].greetings.hello));
+  }
+
+  private readonly greetings: Set<string>;
+
+  /**
+   * The sex of the person a message is about, when it is someone else and a clause opens on them
+   * ("Babam her gün içiyor", "Mi madre toma pastillas", "My friend is 25… She says…"): the first
+   * such clause. A relative named elsewhere in a sentence ("I live with my mother") says nothing.
+   */
+  private subjectSex(text: string): { value: string; phrase: string } | undefined {
+    for (const clause of text.split(/[,.;:!?\n()]+/u)) {
+      const words = normalize(clause).split(' ').filter(Boolean);
+      while (words.length && this.greetings.has(words[0]!)) words.shift();
+      const opening = words.join(' ');
+      const hit = this.sexSubjects.find((s) => opening === s.phrase || opening.startsWith(`${s.phrase} `));
+      if (hit) return hit;
+    }
+    return undefined;
   }
 
   /**
@@ -35,7 +57,7 @@ export class FactExtractor {
    * `presumed`: what it only suggests ("je me sens mal" is about the writer), for the caller to use
    * where nothing is known, never over what the person said.
    */
-  extract(text: string, lang?: Lang): { facts: Facts; ambiguous: Record<string, string[]>; presumed: Facts; why: Record<string, string> } {
+  extract(text: string, lang?: Lang): { facts: Facts; ambiguous: Record<string, string[]>; presumed: Facts; why: Record<string, string>; twins: string[][] } {
     const norm = normalize(text);
     const facts: Facts = {};
     const ambiguous: Record<string, string[]> = {};
@@ -43,12 +65,16 @@ export class FactExtractor {
     const why: Record<string, string> = {};
     // The same phrase listed for two facts means both ("parler à quelqu'un": the need in mental
     // health and in loneliness); a fact already found takes no more words.
+    // Facts read from one phrase listed under several facts: which one is meant depends on the subject.
+    const byPhrase = new Map<string, string[]>();
     takePhrases(norm, this.phrases, ({ fact, value, phrase }) => {
       if (facts[fact] !== undefined) return false;
       facts[fact] = value === 'true' ? true : value === 'false' ? false : value;
       why[fact] = phrase;
+      if (fact !== 'sex') byPhrase.set(phrase, [...(byPhrase.get(phrase) ?? []), fact]);
       return true;
     });
+    const twins = [...byPhrase.values()].filter((fs) => fs.length > 1);
     const commune = this.communes.find(text);
     if (commune && 'nis' in commune) {
       facts.commune = commune.nis;
@@ -77,6 +103,13 @@ export class FactExtractor {
       facts.sex = 'female';
       why.sex = 'pregnancy_status';
     }
+    if (facts.sex === undefined && (facts.for_whom === 'relative' || facts.for_whom === 'child' || facts.audience === 'professional')) {
+      const subject = this.subjectSex(text);
+      if (subject) {
+        facts.sex = subject.value;
+        why.sex = subject.phrase;
+      }
+    }
     const presumed: Facts = {};
     // Someone who tells how they feel or what they do, and names nobody else, asks for themself;
     // a professional telling of their day does not.
@@ -85,6 +118,6 @@ export class FactExtractor {
       presumed.for_whom = 'self';
       why.for_whom = own;
     }
-    return { facts, ambiguous, presumed, why };
+    return { facts, ambiguous, presumed, why, twins };
   }
 }

@@ -97,7 +97,13 @@ export class NumberReader {
   private readonly agoOf = new Map<Lang, string[]>();
   /** "mon fils", "my son", "mijn moeder": a number of years right after them is their age. */
   private readonly people: string[];
+  /** One person's nouns (`units.person`), every language. */
+  private readonly persons: Set<string>;
+  /** After a number, a word that makes it a count ("mère de 3 enfants"): one person's or several people's nouns. */
+  private readonly counted: Set<string>;
   private readonly ageCues: string[];
+  private readonly openAgeCues: string[];
+  private readonly shortYears: Set<string>;
   private readonly and: Set<string>;
   /** Ordinal word → its rank, every language. */
   private readonly ordinals = new Map<string, number>();
@@ -107,7 +113,11 @@ export class NumberReader {
     this.sinceOf = new Map(entries.map(([lang, l]) => [lang, l.units.since]));
     this.agoOf = new Map(entries.map(([lang, l]) => [lang, l.units.ago]));
     this.people = entries.flatMap(([, l]) => [...(l.facts.for_whom?.child ?? []), ...(l.facts.for_whom?.relative ?? [])]);
+    this.persons = new Set(entries.flatMap(([, l]) => l.units.person));
+    this.counted = new Set([...this.persons, ...entries.flatMap(([, l]) => l.units.people)]);
     this.ageCues = entries.flatMap(([, l]) => l.units.age_cue);
+    this.openAgeCues = entries.flatMap(([, l]) => l.units.age_cue_open);
+    this.shortYears = new Set(entries.flatMap(([, l]) => l.units.years_short));
     this.and = new Set(entries.flatMap(([, l]) => l.units.and));
     for (const [, l] of entries) l.units.ordinals.forEach((w, i) => this.ordinals.set(w, i + 1));
     for (const kind of UNIT_KINDS) {
@@ -136,11 +146,47 @@ export class NumberReader {
 
   /** An age stated with its unit: "45 ans", "45 jaar", "عمري 45 سنة", "vijfenveertig jaar", "forty years old". */
   age(text: string, lang?: Lang): number | undefined {
-    const n = this.withUnit(text, 'years', lang) ?? this.afterAgeCue(text);
+    const n = this.withUnit(text, 'years', lang) ?? this.afterAgeCue(text) ?? this.afterPerson(text);
     return n !== undefined && n <= 120 ? n : undefined;
   }
 
-  /** "ik ben 19", "j'ai 34", "عمري 40": digits right after an age cue, at the end of a clause ("I am 52, I got…") or before "and". */
+  /** An answer to "how old…?": an age read as in free text, else the first number, unless it counts something else ("il y a 3 semaines", "2 enfants"). */
+  ageAnswer(text: string, lang: Lang): number | undefined {
+    const age = this.age(text, lang);
+    if (age !== undefined) return age;
+    const n = this.first(text, lang);
+    if (n === undefined) return undefined;
+    const words = tokensOf(normalize(text));
+    const at = words.indexOf(String(n));
+    return at >= 0 && !this.notACount(words[at + 1]) ? undefined : n;
+  }
+
+  /** A number that is not a count or a duration: not followed by months or weeks, nor by a person ("3 enfants"). */
+  private notACount(next: string | undefined): boolean {
+    return next === undefined || !(this.unitLangs.months.has(next) || this.unitLangs.weeks.has(next) || this.counted.has(next));
+  }
+
+  /**
+   * A person's age given right after them without a unit, as people and professionals write it:
+   * "my dad (79)", "Patient, 29, refugee", "Cliënt (m, 41 j.)", "Man, 44.": the number closes its
+   * bracket or clause (or is followed by "years" or "and"), and is not a count.
+   */
+  private afterPerson(text: string): number | undefined {
+    for (const m of text.matchAll(/(?<!\d)\d{1,3}(?!\d)/gu)) {
+      const n = Number(m[0]);
+      if (n < 1 || n > 110) continue;
+      const before = tokensOf(normalize(text.slice(0, m.index)));
+      const rest = text.slice(m.index! + m[0].length);
+      const next = tokensOf(normalize(rest))[0];
+      const last = before[before.length - 1];
+      if (last === undefined || !this.persons.has(last) || !this.notACount(next)) continue;
+      const closes = /^\s*(?:[),.;:!?\]]|$)/u.test(rest) || (next !== undefined && (this.unitLangs.years.has(next) || this.shortYears.has(next) || this.and.has(next)));
+      if (closes) return n;
+    }
+    return undefined;
+  }
+
+  /** "ik ben 19", "j'ai 34", "عمري 40": digits right after an age cue, at the end of a clause ("I am 52, I got…") or before "and"; after an open cue ("turned 50 last month") wherever the clause goes on, unless a count follows. */
   private afterAgeCue(text: string): number | undefined {
     for (const clause of text.split(/[,.;:!?\n]+/u)) {
       const n = this.afterAgeCueInClause(clause);
@@ -154,9 +200,12 @@ export class NumberReader {
     for (let i = 0; i < words.length; i++) {
       if (!/^\d{1,3}$/.test(words[i]!)) continue;
       const next = words[i + 1];
+      const before = words.slice(Math.max(0, i - 4), i).join(' ');
+      const after = (cues: string[]) => cues.some((c) => before === c || before.endsWith(` ${c}`));
+      // Not a count, and from 10 up unless the clause ends: "turned 60 this spring", not "turned 2 corners".
+      if (after(this.openAgeCues) && this.notACount(next) && (next === undefined || Number(words[i]) >= 10)) return Number(words[i]);
       if (next !== undefined && !this.and.has(next) && !(next.startsWith('و') && this.and.has('و'))) continue;
-      const before = words.slice(Math.max(0, i - 3), i).join(' ');
-      if (this.ageCues.some((c) => before === c || before.endsWith(` ${c}`))) return Number(words[i]);
+      if (after(this.ageCues)) return Number(words[i]);
     }
     return undefined;
   }
@@ -214,13 +263,17 @@ export class NumberReader {
       if (kind !== 'years') return false;
       const before = words.slice(Math.max(0, start - 3), start).join(' ');
       if (ago.some((c) => containsPhrase(words.slice(unitAt + 1, unitAt + 3).join(' '), c))) return true;
+      // "femeie de 51 de ani": a person, then "de", then the number is that person's age.
+      if (start >= 2 && IS_LINK.has(words[start - 1]!) && this.persons.has(words[start - 2]!)) return false;
       return since.some((c) => containsPhrase(before, c)) && !this.people.some((p) => containsPhrase(before, p));
     };
     for (let u = 0; u < words.length; u++) {
       // "45 ans", and "45ans" written as one word.
       const glued = words[u]!.match(/^(\d{1,3})(\D+)$/u);
-      if (glued && this.unitLangs[kind].has(glued[2]!) && !isDuration(u, u)) return Number(glued[1]);
-      const langs = this.unitLangs[kind].get(words[u]!);
+      const short = (w: string) => kind === 'years' && this.shortYears.has(w);
+      if (glued && (this.unitLangs[kind].has(glued[2]!) || short(glued[2]!)) && !isDuration(u, u)) return Number(glued[1]);
+      // An abbreviation counts right after digits only: no number words before it.
+      const langs = this.unitLangs[kind].get(words[u]!) ?? (short(words[u]!) && u > 0 && /^\d{1,3}$/.test(words[u - 1]!) ? [] : undefined);
       if (!langs || u === 0) continue;
       // Digits right before the unit, or before a link word ("30 de ani").
       const at = /^\d{1,3}$/.test(words[u - 1]!) ? u - 1 : u >= 2 && IS_LINK.has(words[u - 1]!) && /^\d{1,3}$/.test(words[u - 2]!) ? u - 2 : -1;

@@ -12,6 +12,7 @@ const specs = loadGraphs().facts;
 describe.each([
   ['held-out', path.join(root, 'bench', 'data', 'facts-eval')],
   ['development', path.join(root, 'data', 'nlu', 'facts-dev')],
+  ['second development', path.join(root, 'data', 'nlu', 'facts-dev-2')],
 ])('%s set', (_name, dir) => {
   const cases = readCases(dir);
 

@@ -73,6 +73,10 @@ describe('an answer to "how old are you?"', () => {
     ['tr', 'yüz elli yaş', 'no_match'],
     ['ro', 'o sută douăzeci și cinci de ani', 'no_match'],
     ['ar', 'السلام عليكم', 'no_match'],
+    // a number of something else: weeks since a birth, children
+    ['fr', "j ai accouche il y a 3 semaines", 'no_match'],
+    ['nl', 'ik heb 2 kinderen', 'no_match'],
+    ['en', 'my baby is 5 months', 'no_match'],
   ])('(%s) "%s" is not an age: %s', (lang, text, reason) => {
     expect(u.parseAnswer(text, 'age', facts.age!, lang)).toMatchObject({ ok: false, reason });
   });
@@ -149,6 +153,16 @@ describe('ages and weeks in free text (a number in words needs its unit)', () =>
     ['en', 'help for my son 16 years old', { for_whom: 'child', age: 16 }],
     ['nl', 'hulp voor mn zoon 16 jaar', { for_whom: 'child', age: 16 }],
     ['ro', 'fiul meu de 16 ani fumeaza', { for_whom: 'child', age: 16 }],
+    // A person's age written after them without a unit: in brackets, between commas, after "van"/"de".
+    ['en', 'my uncle (67) cannot leave his flat any more', { age: 67 }],
+    ['en', 'Social worker: client, 33, no income, needs a GP', { age: 33 }],
+    ['nl', 'Cliënte (v, 52 j.) zoekt een psycholoog', { age: 52 }],
+    ['nl', 'mijn opa van 90 woont helemaal alleen', { age: 90 }],
+    ['es', 'mi hermana de 23 esta embarazada y no tiene medico', { age: 23 }],
+    ['ro', 'o doamna de 70 de ani traieste singura', { age: 70 }],
+    ['fr', 'ma voisine (80) ne sort plus de chez elle', { age: 80 }],
+    ['en', 'just turned 60 this spring, can I get the screening?', { age: 60 }],
+    ['en', 'my brother 23yo lives in Evere', { age: 23 }],
   ])('(%s) %s', (lang, text, expected) => {
     expect(u.extractFacts(text, lang).facts).toMatchObject(expected);
   });
@@ -175,6 +189,15 @@ describe('ages and weeks in free text (a number in words needs its unit)', () =>
     ['ro', 'sunt singura de 2 ani', 'age'],
     ['en', 'my son has been using for 2 years', 'age'],
     ['fr', 'mon fils dort dehors depuis 2 ans', 'age'],
+    // A number after a person that counts something, or is a duration, is not their age.
+    ['fr', 'mère de 3 enfants, je cherche un logement', 'age'],
+    ['nl', 'mijn zoon van 3 maanden huilt heel veel', 'age'],
+    ['en', 'client, 2 kids, evicted last week', 'age'],
+    ['fr', 'suivi comme patient depuis 3 ans au CPAS', 'age'],
+    ['fr', 'mon fils de 3 jours ne boit pas bien', 'age'],
+    ['en', 'she turned 2 corners and got lost', 'age'],
+    // An abbreviation of "years" alone is a letter: "quelqu'un. j'habite" is not "un an".
+    ['fr', "je voudrais parler a quelqu un. j habite a etterbeek", 'age'],
   ])('(%s) %s: no %s', (lang, text, fact) => {
     expect(u.extractFacts(text, lang).facts[fact]).toBeUndefined();
   });

@@ -17,10 +17,11 @@ const empty: Lexicon = {
   professional: [],
   residence: [],
   sex_told: {},
+  sex_subject: {},
   elsewhere: [],
   first_person: [],
   greetings: { hello: [], thanks: [] },
-  units: { years: [], months: [], weeks: [], since: [], ago: [], age_cue: [], and: [], ordinals: [] },
+  units: { years: [], years_short: [], months: [], weeks: [], since: [], ago: [], age_cue: [], age_cue_open: [], and: [], ordinals: [], person: [], people: [] },
   facts: {},
 };
 const lexicons = Object.fromEntries(LANGUAGES.map((l) => [l, empty])) as Record<Lang, Lexicon>;

@@ -63,6 +63,22 @@ describe('facts from free text', () => {
     expect(r.presumed).toEqual(presumed);
   });
 
+  // The sex of the person a message is about, when a clause opens on them (a relative, a pronoun,
+  // a professional's "man, 44"); a relative named inside a sentence says nothing of the writer.
+  test.each<[string, Lang, string | undefined]>([
+    ['Annem 66 yasinda, Fransizca bilmiyor', 'tr', 'female'],
+    ['oglum 17 yasinda esrar iciyor', 'tr', 'male'],
+    ['Mi marido bebe cada noche desde que perdio el trabajo', 'es', 'male'],
+    ['My friend is 25, lives in Evere. She says she is lonely', 'en', 'female'],
+    ['mijn vrouw drinkt stiekem wijn vanaf de middag', 'nl', 'female'],
+    ['Maatschappelijk werker OCMW: cliënt (man, 50) zoekt een screening', 'nl', 'male'],
+    ['ولدي عندو 12 عام، مدمن على البلايستيشن', 'ar', 'male'],
+    ['ik woon bij mijn moeder en voel me al maanden slecht', 'nl', undefined],
+    ['busco piso con mi marido en Anderlecht', 'es', undefined],
+  ])('sex of the person spoken about: %s', (text, lang, sex) => {
+    expect(u.extractFacts(text, lang).facts.sex).toBe(sex);
+  });
+
   test.each<[string, Facts, Facts]>([
     ['nothing known yet', {}, { for_whom: 'self' }],
     ['the person named her son before', { for_whom: 'child' }, {}],
