@@ -93,7 +93,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const handoffRepo = new HandoffRepository(db);
     for (const r of [catalogue, unmet, storage, directLineRepo, handoffRepo, inbox]) await r.ensureIndexes();
     await inbox.heartbeat(HEARTBEAT_LEASE_MS, bus?.head);
-    const watch = new StorageWatch({ ping: () => database.ping(), log, timeoutMs: cfg.STORAGE_TIMEOUT_MS });
+    const watch = new StorageWatch({ ping: () => database.ping(), heal: () => database.heal(), healAfterMs: cfg.STORAGE_HEAL_AFTER_MS, log, timeoutMs: cfg.STORAGE_TIMEOUT_MS });
     if (cfg.CATALOGUE_AUTO_IMPORT && (await catalogue.isEmpty())) {
       const report = await catalogue.importSeed(loadSeed());
       log.info('catalogue.imported', { upserted: report.upserted });

@@ -117,6 +117,11 @@ export interface EmbeddedFerretDb {
   restarts: number;
   /** True while a FerretDB process is running and accepting connections. */
   running: boolean;
+  /**
+   * Stops the running FerretDB at once (SIGKILL) so that the supervisor starts a new one: for a
+   * server that accepts connections but no longer answers.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -346,6 +351,13 @@ export async function startFerretDb(opts: { bin: string; dataDir: string; log: L
     },
     get running() {
       return ready;
+    },
+    async restart() {
+      const run = current;
+      if (stopping || !run || run.hasExited()) return;
+      const pid = await run.ferretPid;
+      opts.log.warn('ferretdb.restarting', { port, reason: 'unresponsive' });
+      if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
     },
     async stop() {
       stopping = true;

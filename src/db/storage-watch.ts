@@ -26,6 +26,13 @@ export interface StorageWatchOptions {
   /** An operation slower than this counts as a failure (a paused server accepts and never answers). */
   timeoutMs: number;
   probeEveryMs?: number;
+  /**
+   * Called once the store has been down for `healAfterMs`, then again at that interval: the server
+   * may be up while our client is stuck, or the embedded server may accept and never answer
+   * (see Database.heal).
+   */
+  heal?: () => Promise<string>;
+  healAfterMs?: number;
 }
 
 export class StorageWatch {
@@ -34,6 +41,9 @@ export class StorageWatch {
   private probing = false;
   private readonly listeners: Array<() => void> = [];
   private stopped = false;
+  private failedProbes = 0;
+  /** When the store went down or was last healed. */
+  private lastHeal = 0;
 
   constructor(private readonly opts: StorageWatchOptions) {}
 
@@ -71,12 +81,21 @@ export class StorageWatch {
 
   /** One ping, bounded by the timeout. */
   async check(): Promise<boolean> {
+    return (await this.checkWhy()) === 'ok';
+  }
+
+  /** One ping, bounded by the timeout: 'ok', 'timeout', or the name of the error (never its text). */
+  private async checkWhy(): Promise<string> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.opts.timeoutMs);
+    const timeout = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.opts.timeoutMs);
     });
     try {
-      return await Promise.race([this.opts.ping().catch(() => false), timeout]);
+      const ping = this.opts.ping().then(
+        (ok) => (ok ? 'ok' : 'refused'),
+        (err: unknown) => (err instanceof Error ? err.name : 'failed'),
+      );
+      return await Promise.race([ping, timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -85,6 +104,8 @@ export class StorageWatch {
   markDown(reason: string): void {
     if (this.down || this.stopped) return;
     this.down = true;
+    this.failedProbes = 0;
+    this.lastHeal = Date.now();
     this.opts.log.warn('storage.down', { reason });
     this.probe = setInterval(() => void this.tryProbe(), this.opts.probeEveryMs ?? 1000);
     this.probe.unref();
@@ -99,7 +120,17 @@ export class StorageWatch {
     if (this.probing || !this.down) return;
     this.probing = true;
     try {
-      if (!(await this.check())) return;
+      const why = await this.checkWhy();
+      if (why !== 'ok') {
+        // Said at the first failed probe, then every 10th: why the store is still unreachable.
+        if (this.failedProbes++ % 10 === 0) this.opts.log.warn('storage.still_down', { failedProbes: this.failedProbes, why });
+        if (this.opts.heal && Date.now() - this.lastHeal >= (this.opts.healAfterMs ?? 30_000)) {
+          this.lastHeal = Date.now();
+          const done = await this.opts.heal().catch(() => 'failed');
+          this.opts.log.warn('storage.heal', { failedProbes: this.failedProbes, reason: done });
+        }
+        return;
+      }
       this.down = false;
       if (this.probe) clearInterval(this.probe);
       this.opts.log.info('storage.back', {});

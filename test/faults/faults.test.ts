@@ -56,7 +56,8 @@ async function open(app: AppProcess, locale: string): Promise<DirectLineClient> 
 }
 
 test('database paused: a crisis message gets 112 and the helpline at once from memory, a new visitor can start, and everything is answered once when it is back', async () => {
-  const app = await startApp(tmp('pause'));
+  // A pause, not a hang: the app must not restart the paused server while this test holds it.
+  const app = await startApp(tmp('pause'), { STORAGE_HEAL_AFTER_MS: '600000' });
   running.push(app);
   const amal = await open(app, 'fr-FR');
   await amal.pollUntil((s) => s.some(isBot), 30_000);
@@ -112,11 +113,32 @@ test('database killed: it is restarted, and a message sent meanwhile is answered
   const sent = await say(client, 'I need help with housing in Ixelles', 'en-GB');
   // On failure, say what the app went through (event names only) and what the page shows.
   const answer = await answerTo(client, sent.clientId).catch((e: Error) => {
-    throw new Error(`${e.message}\napp events: ${app.events().slice(-60).join(', ')}\nshown: ${JSON.stringify(shown(client).map((a) => [a.from?.role ?? a.from?.id, a.id, a.text?.slice(0, 40)]))}`);
+    throw new Error(`${e.message}\napp events: ${app.events().slice(-60).join(', ')}\nreasons: ${app.reasons().slice(-20).join(', ')}\nshown: ${JSON.stringify(shown(client).map((a) => [a.from?.role ?? a.from?.id, a.id, a.text?.slice(0, 40)]))}`);
   });
   expect(answer.length).toBeGreaterThan(0);
   expect(app.ferretPid()).not.toBe(first);
   expect(alive(app.ferretPid())).toBe(true);
+});
+
+test('database hung (accepts connections, never answers): after STORAGE_HEAL_AFTER_MS the app restarts it, and a message sent meanwhile is answered', async () => {
+  const app = await startApp(tmp('hang'), { STORAGE_HEAL_AFTER_MS: '5000' });
+  running.push(app);
+  const client = await open(app, 'fr-FR');
+  await client.pollUntil((s) => s.some(isBot), 30_000);
+  const first = app.ferretPid();
+  process.kill(first, 'SIGSTOP');
+  paused.push(first);
+  const sent = await say(client, "je cherche un logement à Forest, j'ai reçu un préavis", 'fr-FR');
+  const answer = await answerTo(client, sent.clientId).catch((e: Error) => {
+    throw new Error(`${e.message}\napp events: ${app.events().slice(-60).join(', ')}\nreasons: ${app.reasons().slice(-20).join(', ')}`);
+  });
+  expect(answer.length).toBeGreaterThan(0);
+  expect(app.reasons()).toContain('storage.heal(server_restarted)');
+  expect(app.events()).toContain('ferretdb.restarting');
+  expect(alive(first)).toBe(false);
+  expect(alive(app.ferretPid())).toBe(true);
+  // Answered once, and the message is in the log once.
+  expect(shown(client).filter((a) => (a.channelData as { clientActivityID?: string } | undefined)?.clientActivityID === sent.clientId && stored(a))).toHaveLength(1);
 });
 
 test('app killed with 20 messages accepted: its FerretDB stops with it, and after a restart all 20 are answered, once', async () => {

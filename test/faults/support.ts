@@ -20,6 +20,8 @@ export interface AppProcess {
   ferretPid(): number;
   /** Log events seen so far (names only). */
   events(): string[];
+  /** Events that gave a reason, as name(reason): for failure reports. */
+  reasons(): string[];
   stop(): Promise<void>;
 }
 
@@ -43,8 +45,19 @@ export async function startApp(dataDir: string, env: Record<string, string> = {}
   });
   let out = '';
   const events: string[] = [];
+  const reasons: string[] = [];
+  let partial = '';
   proc.stdout!.on('data', (b: Buffer) => {
-    for (const m of b.toString('utf8').matchAll(/"event":"([^"]+)"/g)) events.push(m[1]);
+    const lines = (partial + b.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const name = /"event":"([^"]+)"/.exec(line)?.[1];
+      if (!name) continue;
+      events.push(name);
+      // Why the store is unreachable, kept apart so that tests matching event names stay exact.
+      const why = /"(?:reason|why)":"([^"]+)"/.exec(line)?.[1];
+      if (why) reasons.push(`${name}(${why})`);
+    }
   });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`app did not start: ${out.slice(-2000)}`)), 90_000);
@@ -68,6 +81,7 @@ export async function startApp(dataDir: string, env: Record<string, string> = {}
     proc,
     dataDir,
     events: () => [...events],
+    reasons: () => [...reasons],
     ferretPid: () => (JSON.parse(fs.readFileSync(path.join(dataDir, 'ferretdb.lock'), 'utf8')) as { ferretdb: number }).ferretdb,
     async stop() {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
