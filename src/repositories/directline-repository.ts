@@ -269,11 +269,16 @@ export class DirectLineRepository implements DirectLineStore {
     let seq = afterSeq + 1;
     let jumped = false;
     for (let read = 0; read < limit; ) {
+      // What this process had written before the lookup: an append landing after the miss is
+      // announced to streams by the feed and found by the next poll, so it must not count as a
+      // hole (which would send this read to the query over the whole collection).
+      const hint = this.lastSeqs.get(conversationId);
       const doc = await this.activities(conversationId).findOne({ _id: `${conversationId}|${seq}` });
       if (!doc) {
         const record = await this.conversations(conversationId).findOne({ _id: conversationId }, { projection: { seqFloor: 1, lastSeq: 1, createdAt: 1 } });
         const floor = record?.seqFloor ?? 0;
-        if (Math.max(floor, record?.lastSeq ?? 0, this.remembered(conversationId, record?.createdAt)) < seq) break; // nothing further: the usual empty poll
+        const writtenBefore = hint && record?.createdAt && hint.born === record.createdAt.getTime() ? hint.seq : 0;
+        if (Math.max(floor, record?.lastSeq ?? 0, writtenBefore) < seq) break; // nothing further: the usual empty poll
         // Numbers have no gaps except below an erasure floor: continue above it.
         if (floor >= seq && !jumped) {
           jumped = true;

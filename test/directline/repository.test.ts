@@ -1,5 +1,5 @@
 /** The Direct Line activity log on the real test database: sequence, expiry, purge, erasure, cost. */
-import { MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
+import { MongoClient, type Collection, type CommandStartedEvent, type Document } from 'mongodb';
 import { connectMongo } from '../../src/db/database';
 import { Buckets } from '../../src/repositories/buckets';
 import { DirectLineRepository, DIRECTLINE_COLLECTIONS } from '../../src/repositories/directline-repository';
@@ -236,6 +236,38 @@ describe('the cost of a message does not grow with the conversation', () => {
     expect(poll.documentsWritten).toBe(0);
     const idle = await observe(async () => expect(await wrepo.listActivities(conversationId, 60, 100)).toEqual([]));
     expect(idle).toEqual({ shape: ['find directline_activities _id', 'find directline_conversations _id'], onlyById: true, documentsWritten: 0 });
+  });
+
+  test('a read that misses while an append lands (a stream opening as the welcome is written) ends there: no query over the whole collection', async () => {
+    // The append completes between the read's miss and its look at the record: what was written
+    // after the miss reaches the reader through the feed (or the next poll), not through a scan.
+    const self = wrepo as unknown as { activities(id: string): Collection<Document> };
+    const real = self.activities.bind(wrepo);
+    let raced = false;
+    self.activities = (id: string) => {
+      const col = real(id);
+      return Object.create(col, {
+        findOne: {
+          value: async (...args: Parameters<Collection<Document>['findOne']>) => {
+            const found = await col.findOne(...args);
+            if (!found && !raced) {
+              raced = true;
+              await wrepo.appendActivities(conversationId, [msg('written meanwhile')]);
+            }
+            return found;
+          },
+        },
+      }) as Collection<Document>;
+    };
+    try {
+      const read = await observe(async () => expect(await wrepo.listActivities(conversationId, 60, 100)).toEqual([]));
+      expect(raced).toBe(true);
+      expect(read.shape).not.toContain('find directline_activities conversationId,seq');
+      expect(read.onlyById).toBe(true);
+    } finally {
+      delete (self as { activities?: unknown }).activities;
+    }
+    expect((await wrepo.listActivities(conversationId, 60, 100)).map((a) => a.activity.text)).toEqual(['written meanwhile']);
   });
 });
 });
