@@ -78,7 +78,6 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const retentionMs = cfg.CONVERSATION_RETENTION_HOURS * 3600 * 1000;
     // Split the collections written at every message where the server reads a whole collection per write.
     const layout = await storeLayout(db);
-    const storage = new MongoBotStorage(db, retentionMs, layout);
     const instanceId = crypto.randomBytes(9).toString('base64url');
     const inbox = new TurnInboxRepository(db, instanceId);
     // Several instances can share an external database (the embedded one belongs to one app): they
@@ -87,9 +86,11 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const instanceEvents = clustered ? new InstanceEventsRepository(db) : undefined;
     const bus = instanceEvents ? new ClusterBus({ instanceId, events: instanceEvents, peers: () => inbox.alive(), log }) : undefined;
     const leases = clustered ? new TurnLeaseRepository(db, instanceId) : undefined;
+    // The only writer keeps what it last read or wrote of each active conversation in memory.
+    const storage = new MongoBotStorage(db, retentionMs, layout, 'bot_state', { soleWriter: !clustered });
     // Every append is announced to the conversation's open WebSocket streams (in-process feed, and the other instances').
     const feed = new ActivityFeed();
-    const directLineRepo = withFeed(new DirectLineRepository(db, { retentionMs, layout }), feed, bus);
+    const directLineRepo = withFeed(new DirectLineRepository(db, { retentionMs, layout, soleWriter: !clustered }), feed, bus);
     const handoffRepo = new HandoffRepository(db);
     for (const r of [catalogue, unmet, storage, directLineRepo, handoffRepo, inbox]) await r.ensureIndexes();
     await inbox.heartbeat(HEARTBEAT_LEASE_MS, bus?.head);

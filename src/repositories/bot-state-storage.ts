@@ -21,16 +21,34 @@ interface StateDoc {
   expiresAt: Date;
 }
 
+/** States kept in memory by the only writer (about the conversations active at once). */
+const CACHED_STATES = 2000;
+
 export class MongoBotStorage implements Storage {
   private readonly cols: Buckets<StateDoc>;
   private readonly locks = new Map<string, Promise<void>>();
+  /**
+   * What this process last read or wrote, when it is the only writer (the embedded database: one
+   * app per data directory). FerretDB's SQLite backend evaluates even an `_id` lookup by reading its
+   * whole table, so each turn's read would cost in proportion to every stored state.
+   */
+  private readonly cache?: Map<string, StateDoc>;
   constructor(
     db: Db,
     private readonly retentionMs: number,
     private readonly layout: StoreLayout = { buckets: 1, indexes: true },
     collection = 'bot_state',
+    opts: { soleWriter?: boolean } = {},
   ) {
     this.cols = new Buckets<StateDoc>(db, collection, layout.buckets);
+    if (opts.soleWriter) this.cache = new Map();
+  }
+
+  private remember(doc: StateDoc): void {
+    if (!this.cache) return;
+    this.cache.delete(doc._id);
+    this.cache.set(doc._id, doc);
+    if (this.cache.size > CACHED_STATES) this.cache.delete(this.cache.keys().next().value as string);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -46,7 +64,8 @@ export class MongoBotStorage implements Storage {
     const now = new Date();
     const out: StoreItems = {};
     for (const key of new Set(keys.map(String))) {
-      const d = await this.col(key).findOne({ _id: key });
+      const d = this.cache?.get(key) ?? (await this.col(key).findOne({ _id: key }));
+      if (d) this.remember(d);
       if (d && d.expiresAt > now) out[d._id] = { ...(JSON.parse(d.data) as object), eTag: d.eTag };
     }
     return out;
@@ -71,22 +90,33 @@ export class MongoBotStorage implements Storage {
   private async writeOne(key: string, value: unknown): Promise<void> {
     const { eTag, ...rest } = (value ?? {}) as { eTag?: string };
     const next: StateDoc = { _id: key, data: JSON.stringify(rest), eTag: crypto.randomUUID(), expiresAt: new Date(Date.now() + this.retentionMs) };
+    // Forgotten while the write runs: a failed write must not leave a guess behind.
+    this.cache?.delete(key);
     if (!eTag || eTag === '*') {
       await this.col(key).replaceOne({ _id: key }, next, { upsert: true });
+      this.remember(next);
       return;
     }
     const res = await this.col(key).replaceOne({ _id: key, eTag: String(eTag) }, next);
-    if (res.matchedCount > 0) return;
+    if (res.matchedCount > 0) {
+      this.remember(next);
+      return;
+    }
     if (await this.col(key).findOne({ _id: key }, { projection: { _id: 1 } })) throw new Error(`Storage: eTag conflict for key ${key}`);
     await this.col(key).insertOne(next);
+    this.remember(next);
   }
 
   async delete(keys: string[]): Promise<void> {
-    for (const key of new Set(keys.map(String))) await this.col(key).deleteOne({ _id: key });
+    for (const key of new Set(keys.map(String))) {
+      this.cache?.delete(key);
+      await this.col(key).deleteOne({ _id: key });
+    }
   }
 
   /** Deletes every key that starts with a prefix (a conversation's or a user's state). */
   async deletePrefix(prefix: string): Promise<number> {
+    for (const key of [...(this.cache?.keys() ?? [])]) if (key.startsWith(prefix)) this.cache?.delete(key);
     const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     let deleted = 0;
     for (const col of this.cols.all()) deleted += (await col.deleteMany({ _id: { $regex: `^${escaped}` } })).deletedCount;

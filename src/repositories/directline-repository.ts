@@ -135,8 +135,25 @@ export class DirectLineRepository implements DirectLineStore {
   private readonly lastSeqs = new Map<string, { seq: number; born: number }>();
   /** Appends of one conversation in this process run one after the other (no self-contention). */
   private readonly appendQueues = new Map<string, Promise<unknown>>();
+  /**
+   * Conversation records as this process last read or wrote them, when it is the only one writing
+   * (the embedded database: one app per data directory). FerretDB's SQLite backend evaluates even
+   * an `_id` lookup by reading its whole table, and a message reads the record two or three times.
+   */
+  private readonly records?: Map<string, ConversationDoc>;
 
-  constructor(db: Db, opts: { retentionMs: number; layout?: StoreLayout; /** Default: 1% of the retention, at most an hour. */ refreshMs?: number; now?: () => Date }) {
+  constructor(
+    db: Db,
+    opts: {
+      retentionMs: number;
+      layout?: StoreLayout;
+      /** Default: 1% of the retention, at most an hour. */ refreshMs?: number;
+      now?: () => Date;
+      /** Only when no other process writes these collections: records are then kept in memory. */
+      soleWriter?: boolean;
+    },
+  ) {
+    if (opts.soleWriter) this.records = new Map();
     this.layout = opts.layout ?? { buckets: 1, indexes: true };
     this.conversationBuckets = new Buckets<ConversationDoc>(db, DIRECTLINE_COLLECTIONS.conversations, this.layout.buckets);
     this.activityBuckets = new Buckets<ActivityDoc>(db, DIRECTLINE_COLLECTIONS.activities, this.layout.buckets);
@@ -174,6 +191,17 @@ export class DirectLineRepository implements DirectLineStore {
     return known && born && known.born === born.getTime() ? known.seq : 0;
   }
 
+  private cacheRecord(doc: ConversationDoc): void {
+    if (!this.records) return;
+    this.records.delete(doc._id);
+    this.records.set(doc._id, doc);
+    if (this.records.size > REMEMBERED) this.records.delete(this.records.keys().next().value as string);
+  }
+
+  private forgetRecord(id: string): void {
+    this.records?.delete(id);
+  }
+
   async createConversation(input: { id: string; userId: string; locale?: string }): Promise<{ created: boolean; conversation: DirectLineConversation }> {
     const now = this.now();
     const doc: ConversationDoc = { _id: input.id, userId: input.userId, createdAt: now, expiresAt: this.expiry(now) };
@@ -181,8 +209,9 @@ export class DirectLineRepository implements DirectLineStore {
     // An expired conversation not purged yet must not block (or be revived with old activities).
     await this.purgeConversationIfExpired(input.id, now);
     try {
-      await this.conversations(input.id).insertOne(doc);
+      await this.conversations(input.id).insertOne({ ...doc });
       this.lastSeqs.delete(input.id);
+      this.cacheRecord(doc);
       return { created: true, conversation: toConversation(doc) };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -233,7 +262,10 @@ export class DirectLineRepository implements DirectLineStore {
     }
     // The record is rewritten only when its expiry is due (earlier activities are never rewritten).
     if (conversation.expiresAt.getTime() - now.getTime() > this.retentionMs - this.refreshMs) return seqs;
-    const touched = await this.conversations(conversationId).updateOne({ _id: conversationId }, { $set: { expiresAt: this.expiry(now) }, ...(seqs.length ? { $max: { lastSeq: seqs[seqs.length - 1] } } : {}) });
+    const expiresAt = this.expiry(now);
+    this.forgetRecord(conversationId);
+    const touched = await this.conversations(conversationId).updateOne({ _id: conversationId }, { $set: { expiresAt }, ...(seqs.length ? { $max: { lastSeq: seqs[seqs.length - 1] } } : {}) });
+    if (touched.matchedCount) this.cacheRecord({ ...conversation, expiresAt, lastSeq: Math.max(conversation.lastSeq ?? 0, seqs[seqs.length - 1] ?? 0) });
     // Ended while we were writing: do not leave orphans behind.
     if (!touched.matchedCount) {
       await this.activities(conversationId).deleteMany({ conversationId });
@@ -275,7 +307,7 @@ export class DirectLineRepository implements DirectLineStore {
       const hint = this.lastSeqs.get(conversationId);
       const doc = await this.activities(conversationId).findOne({ _id: `${conversationId}|${seq}` });
       if (!doc) {
-        const record = await this.conversations(conversationId).findOne({ _id: conversationId }, { projection: { seqFloor: 1, lastSeq: 1, createdAt: 1 } });
+        const record = this.records?.get(conversationId) ?? (await this.conversations(conversationId).findOne({ _id: conversationId }, { projection: { seqFloor: 1, lastSeq: 1, createdAt: 1 } }));
         const floor = record?.seqFloor ?? 0;
         const writtenBefore = hint && record?.createdAt && hint.born === record.createdAt.getTime() ? hint.seq : 0;
         if (Math.max(floor, record?.lastSeq ?? 0, writtenBefore) < seq) break; // nothing further: the usual empty poll
@@ -302,6 +334,7 @@ export class DirectLineRepository implements DirectLineStore {
   }
 
   async eraseConversation(conversationId: string, opts: { end?: boolean } = {}): Promise<boolean> {
+    this.forgetRecord(conversationId);
     if (opts.end) {
       this.lastSeqs.delete(conversationId);
       const ended = (await this.conversations(conversationId).deleteOne({ _id: conversationId })).deletedCount;
@@ -312,6 +345,7 @@ export class DirectLineRepository implements DirectLineStore {
     const last = await this.lastActivitySeq(conversationId);
     if (last === 0) return false;
     await this.conversations(conversationId).updateOne({ _id: conversationId, $or: [{ seqFloor: { $exists: false } }, { seqFloor: { $lt: last } }] }, { $set: { seqFloor: last } });
+    this.forgetRecord(conversationId);
     return (await this.activities(conversationId).deleteMany({ conversationId, seq: { $lte: last } })).deletedCount > 0;
   }
 
@@ -356,13 +390,15 @@ export class DirectLineRepository implements DirectLineStore {
     const found = await this.conversations(id).findOne({ _id: id }, { projection: { expiresAt: 1 } });
     if (!found || found.expiresAt > now) return;
     this.lastSeqs.delete(id);
+    this.forgetRecord(id);
     await this.conversations(id).deleteOne({ _id: id });
     await this.activities(id).deleteMany({ conversationId: id });
   }
 
   /** The conversation's record if it has not expired; read by `_id` alone (FerretDB pushes only that down). */
   private async liveRecord(id: string, now: Date): Promise<ConversationDoc | null> {
-    const doc = await this.conversations(id).findOne({ _id: id });
+    const doc = this.records?.get(id) ?? (await this.conversations(id).findOne({ _id: id }));
+    if (doc) this.cacheRecord(doc);
     return doc && doc.expiresAt > now ? doc : null;
   }
 

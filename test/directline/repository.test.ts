@@ -238,6 +238,25 @@ describe('the cost of a message does not grow with the conversation', () => {
     expect(idle).toEqual({ shape: ['find directline_activities _id', 'find directline_conversations _id'], onlyById: true, documentsWritten: 0 });
   });
 
+  test('the only writer (embedded database) reads a record once: then an append is one insert and an empty poll one lookup; ending or erasing is seen at once', async () => {
+    const sole = new DirectLineRepository(watched.db(t.name), { retentionMs: 24 * HOUR, layout, now: () => clock, soleWriter: true });
+    const id = 'conv-sole-000000000001';
+    await sole.createConversation({ id, userId: 'dl_user000000000000sole' });
+    await sole.appendActivities(id, [msg('one')]);
+    const append = await observe(() => sole.appendActivities(id, [msg('two')]));
+    expect(append.shape).toEqual(['insert directline_activities ']);
+    const idle = await observe(async () => expect(await sole.listActivities(id, 2, 100)).toEqual([]));
+    expect(idle.shape).toEqual(['find directline_activities _id']);
+    // Erasing moves the floor: the next poll from the start sees nothing erased.
+    expect(await sole.eraseConversation(id)).toBe(true);
+    expect(await sole.listActivities(id, 0, 100)).toEqual([]);
+    expect(await sole.appendActivities(id, [msg('three')])).toEqual([3]);
+    expect((await sole.listActivities(id, 0, 100)).map((a) => a.activity.text)).toEqual(['three']);
+    expect(await sole.eraseConversation(id, { end: true })).toBe(true);
+    expect(await sole.getConversation(id)).toBeNull();
+    expect(await sole.appendActivities(id, [msg('after the end')])).toBeNull();
+  });
+
   test('a read that misses while an append lands (a stream opening as the welcome is written) ends there: no query over the whole collection', async () => {
     // The append completes between the read's miss and its look at the record: what was written
     // after the miss reaches the reader through the feed (or the next poll), not through a scan.

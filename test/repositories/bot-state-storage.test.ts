@@ -4,17 +4,18 @@ import { bucketName, bucketOf } from '../../src/repositories/buckets';
 import type { StoreLayout } from '../../src/repositories/store-layout';
 import { openTestDb, type TestDb } from '../support/db';
 
-const LAYOUTS: Array<[string, StoreLayout]> = [
-  ['one collection (MongoDB)', { buckets: 1, indexes: true }],
-  ['in buckets (FerretDB)', { buckets: 16, indexes: false }],
+const LAYOUTS: Array<[string, StoreLayout, boolean]> = [
+  ['one collection (MongoDB)', { buckets: 1, indexes: true }, false],
+  ['in buckets (FerretDB)', { buckets: 16, indexes: false }, false],
+  ['in buckets, the only writer keeping states in memory (embedded FerretDB)', { buckets: 16, indexes: false }, true],
 ];
 
-describe.each(LAYOUTS)('Bot Framework state in MongoDB, %s', (_name, layout) => {
+describe.each(LAYOUTS)('Bot Framework state in MongoDB, %s', (_name, layout, soleWriter) => {
   let t: TestDb;
   let storage: MongoBotStorage;
   beforeAll(async () => {
     t = await openTestDb();
-    storage = new MongoBotStorage(t.db, 3600_000, layout);
+    storage = new MongoBotStorage(t.db, 3600_000, layout, 'bot_state', { soleWriter });
     await storage.ensureIndexes();
   });
   afterAll(async () => t.close());
@@ -44,7 +45,7 @@ describe.each(LAYOUTS)('Bot Framework state in MongoDB, %s', (_name, layout) => 
   });
 
   test('expired state is neither read nor kept', async () => {
-    const short = new MongoBotStorage(t.db, -1000, layout, 'bot_state_expiry');
+    const short = new MongoBotStorage(t.db, -1000, layout, 'bot_state_expiry', { soleWriter });
     await short.write({ old: { n: 1 } });
     expect(await short.read(['old'])).toEqual({});
     expect(await short.purgeExpired()).toBe(1);
@@ -93,6 +94,33 @@ test('a turn reads its state by _id only (FerretDB on SQLite would read every co
     const read = await storage.read(['directline/conversations/a/', 'directline/users/u/', 'directline/conversations/a/']);
     expect(Object.keys(read).sort()).toEqual(['directline/conversations/a/', 'directline/users/u/']);
     expect(finds.map((f) => f.command.filter)).toEqual([{ _id: 'directline/conversations/a/' }, { _id: 'directline/users/u/' }]);
+  } finally {
+    await watched.close();
+    await t.close();
+  }
+});
+
+test('the only writer reads a state from the database once, then from memory; a refused write leaves no guess behind', async () => {
+  const t = await openTestDb();
+  const watched = new MongoClient(t.uri, { monitorCommands: true });
+  await watched.connect();
+  try {
+    const key = 'directline/conversations/sole/';
+    await new MongoBotStorage(t.db, 3600_000, { buckets: 16, indexes: false }).write({ [key]: { n: 1 } });
+    const storage = new MongoBotStorage(watched.db(t.name), 3600_000, { buckets: 16, indexes: false }, 'bot_state', { soleWriter: true });
+    const finds: CommandStartedEvent[] = [];
+    watched.on('commandStarted', (e) => e.commandName === 'find' && finds.push(e));
+    const first = (await storage.read([key]))[key];
+    expect(first.n).toBe(1);
+    await storage.write({ [key]: { ...first, n: 2 } });
+    const second = (await storage.read([key]))[key];
+    expect(second.n).toBe(2);
+    expect(finds).toHaveLength(1); // the first read only
+    // A stale eTag is refused (by the database), and the state read next is the stored one.
+    await expect(storage.write({ [key]: { ...first, n: 3 } })).rejects.toThrow(/eTag conflict/);
+    expect((await storage.read([key]))[key].n).toBe(2);
+    await storage.delete([key]);
+    expect(await storage.read([key])).toEqual({});
   } finally {
     await watched.close();
     await t.close();
