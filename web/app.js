@@ -194,6 +194,11 @@
                 var activity = action.payload && action.payload.activity;
                 if (shownAlready(activity)) return undefined;
                 onIncomingActivity(activity);
+                // Numbers, e-mail and web addresses tappable; kept whole inside right-to-left text.
+                if (activity && activity.from && activity.from.role === 'bot' && window.BoussoleFormat) {
+                  var rtl = directionOf(primary(activity.locale)) === 'rtl';
+                  action = Object.assign({}, action, { payload: Object.assign({}, action.payload, { activity: window.BoussoleFormat.formatActivity(activity, rtl) }) });
+                }
               }
               // The server could not take the message or cannot be reached: the numbers, at once.
               if (action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED' || action.type === 'DIRECT_LINE/POST_ACTIVITY_IMPEDED') showNotice('sendError');

@@ -92,6 +92,55 @@ test('an Arabic reply switches the page and Web Chat to right-to-left', async ()
   await screenshot(page, 'webchat-ar-390x844');
 });
 
+/**
+ * Where each element matching `selector` draws the first and the last of `groups` (left edges, in
+ * CSS pixels): a number or an hour range read left to right has its first group on the left.
+ */
+function drawnGroups(page: ChatPage['page'], selector: string, groups: [string, string]): Promise<Array<{ first: number; last: number; text: string }>> {
+  return page.evaluate(`(() => {
+    const [firstGroup, lastGroup] = ${JSON.stringify(groups)};
+    const out = [];
+    for (const el of document.querySelectorAll(${JSON.stringify(selector)})) {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent;
+        const a = text.indexOf(firstGroup);
+        const b = text.lastIndexOf(lastGroup);
+        if (a < 0 || b <= a) continue;
+        const left = (i, n) => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + n); return r.getBoundingClientRect().left; };
+        out.push({ first: left(a, firstGroup.length), last: left(b, lastGroup.length), text });
+      }
+    }
+    return out;
+  })()`);
+}
+
+test('in Arabic, phone numbers are links a person taps and read left to right, in the text, the card and on the call button; the date is in Arabic', async () => {
+  const { page } = chat;
+  await sendMessage(page, 'arabic card');
+  await page.locator('.ac-adaptiveCard').last().waitFor({ state: 'visible' });
+  // The helpline in the text, the service's number in the card's facts.
+  const helpline = page.locator('.webchat__bubble__content a[href="tel:+3280035243"]');
+  await helpline.first().waitFor({ state: 'visible' });
+  const phone = (await page.locator('.ac-adaptiveCard a[href^="tel:"]').last().getAttribute('href')) ?? '';
+  expect(phone).toMatch(/^tel:\+32\d{8,9}$/);
+  const local = `0${phone.slice(7, 10)} ${phone.slice(10, 12)} ${phone.slice(12, 14)} ${phone.slice(14, 16)}`;
+  const [first, last] = [local.slice(0, 4), local.slice(-3)];
+  for (const [selector, groups] of [
+    ['.webchat__bubble__content a[href="tel:+3280035243"]', ['0800', ' 243']],
+    [`.ac-adaptiveCard a[href="${phone}"]`, [first, last]],
+    ['.ac-adaptiveCard .ac-pushButton', [first, last]],
+    // The helpline's hours, in the text: 9:00–17:00, not 17:00–9:00.
+    ['.webchat__bubble__content .webchat__text-content', ['9:00', '17:00']],
+  ] as Array<[string, [string, string]]>) {
+    const drawn = await drawnGroups(page, selector, groups);
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const d of drawn) expect(d.first).toBeLessThan(d.last);
+  }
+  await expect(page.locator('.ac-adaptiveCard').last().innerText()).resolves.toContain('22 نوفمبر 2026');
+  await screenshot(page, 'webchat-ar-card-390x844');
+});
+
 test('the page ran under its Content-Security-Policy without a violation or an error', async () => {
   expect(chat.cspViolations).toEqual([]);
   expect(chat.errors).toEqual([]);

@@ -3,6 +3,9 @@
  * backed by a private database on the test FerretDB, with a tiny echo bot.
  */
 import crypto from 'node:crypto';
+import { serviceCard } from '../../src/bot/render/service-card';
+import { loadSeed } from '../../src/catalogue/seed';
+import { createI18n } from '../../src/i18n/i18n';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -29,7 +32,8 @@ export const CARD = {
 
 /**
  * Echoes messages. Special words: `three` (three replies), `card` (an Adaptive Card), `fail` (the
- * turn throws), `slow` (replies after a pause), `arabic` (replies in Arabic, locale ar-SA).
+ * turn throws), `slow` (replies after a pause), `arabic` (replies in Arabic, locale ar-SA), `arabic card`
+ * (a real service card and a line with a phone number, in Arabic).
  * Every reply carries the conversation language in `locale`, as Boussole's bot does.
  */
 export class EchoBot extends ActivityHandler {
@@ -50,6 +54,13 @@ export class EchoBot extends ActivityHandler {
         await ctx.sendActivities([1, 2, 3].map((n) => ({ ...MessageFactory.text(`part ${n}`), locale })));
       } else if (text === 'card') {
         await ctx.sendActivity({ ...MessageFactory.attachment(CARD), locale });
+      } else if (text === 'arabic card') {
+        // What Boussole shows in Arabic: a real service card and a line with the helpline's number.
+        const { t } = createI18n();
+        const service = loadSeed().services.find((x) => x.phone && /^0\d{3} \d{2} \d{2} \d{2}$/.test(x.phone) && x.address);
+        if (!service) throw new Error('no service with a mobile-style number in the seed');
+        const card = serviceCard({ service: { ...service, checkedAt: '2026-11-22' }, proximity: 'region', openNow: null, speaksLanguage: false }, { t, lang: 'ar', communeName: () => 'Saint-Gilles' });
+        await ctx.sendActivity({ ...MessageFactory.text(t('ar', 'card.no_contact')), attachments: [card], locale: 'ar-SA', channelData: { phone: service.phone } });
       } else if (text === 'arabic') {
         await ctx.sendActivity({ ...MessageFactory.text('مرحبا، كيف يمكنني مساعدتك؟'), locale: 'ar-SA' });
       } else {

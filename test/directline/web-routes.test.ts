@@ -40,6 +40,7 @@ const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 test.each([
   ['/', 'text/html', 'no-cache', 'index.html'],
   ['/app.js', 'text/javascript', 'no-cache', 'app.js'],
+  ['/format.js', 'text/javascript', 'no-cache', 'format.js'],
   ['/style.css', 'text/css', 'no-cache', 'style.css'],
   ['/strings.json', 'application/json', 'no-cache', 'strings.json'],
 ])('%s is served as %s with security headers', async (route, type, cache, file) => {
@@ -76,6 +77,7 @@ test('the page names itself, its language and loads the bundle then app.js', () 
   expect(html).toMatch(/<title>Boussole<\/title>/);
   expect(html).toMatch(/name="viewport" content="width=device-width, initial-scale=1"/);
   expect(html.indexOf('/vendor/webchat.js')).toBeLessThan(html.indexOf('/app.js'));
+  expect(html.indexOf('/format.js')).toBeLessThan(html.indexOf('/app.js'));
   expect(html).not.toMatch(/<script>|\son\w+="/); // nothing inline: the CSP forbids it
 });
 

@@ -4,7 +4,7 @@
  */
 import type { Lang, LocalText } from '../../src/catalogue/schema';
 import { createI18n, pickText } from '../../src/i18n/i18n';
-import { serviceCard, telUri } from '../../src/bot/render/service-card';
+import { formatDay, serviceCard, telUri } from '../../src/bot/render/service-card';
 import { loadSeed } from '../../src/catalogue/seed';
 
 const { t } = createI18n();
@@ -46,10 +46,42 @@ describe('a service card', () => {
     ['tr', '(metin sadece şu dilde var: Français)'],
     ['ro', '(text disponibil doar în limba: Français)'],
     ['es', '(texto disponible solo en Français)'],
-  ])('in %s, a description the service has only in French says so', (lang, note) => {
-    const description = bodyOf('tele-accueil-107', lang)[2].text ?? '';
-    expect(description.startsWith(teleAccueil.description!.fr!)).toBe(true);
-    expect(description.endsWith(note)).toBe(true);
+  ])('in %s, texts the service has only in French are shown in French, and the card says so once', (lang, note) => {
+    const body = bodyOf('tele-accueil-107', lang);
+    expect(body[2].text).toBe(teleAccueil.description!.fr);
+    const all = JSON.stringify(body);
+    // Name, description and audience all fall back: one note, not one per field.
+    expect(all.split(note).length - 1).toBe(1);
+    expect(body.filter((b) => b.text === note)).toHaveLength(1);
+  });
+
+  test.each<[Lang, string]>([
+    ['fr', '22 novembre 2026'],
+    ['nl', '22 november 2026'],
+    ['en', '22 November 2026'],
+    ['es', '22 de noviembre de 2026'],
+    ['ro', '22 noiembrie 2026'],
+    ['tr', '22 Kasım 2026'],
+    ['ar', '22 نوفمبر 2026'],
+  ])('in %s, the day the entry was checked is written as people write it (%s)', (lang, day) => {
+    expect(formatDay('2026-11-22', lang)).toBe(day);
+    const service = { ...teleAccueil, checkedAt: '2026-11-22' };
+    const card = serviceCard({ service, proximity: 'region', openNow: null, speaksLanguage: false }, { t, lang, communeName: () => undefined });
+    expect(JSON.stringify(card.content)).toContain(day);
+    expect(JSON.stringify(card.content)).not.toContain('2026-11-22');
+  });
+
+  test('a service with neither phone nor address gives the helpline that helps reach it, and no "call before you go"', () => {
+    const service = { ...teleAccueil, phone: undefined, address: undefined, hours: undefined };
+    for (const lang of ['fr', 'ar'] as Lang[]) {
+      const body = (serviceCard({ service, proximity: 'region', openNow: null, speaksLanguage: false }, { t, lang, communeName: () => undefined }).content as { body: CardBlock[] }).body;
+      expect(body.map((b) => b.text)).toContain(t(lang, 'card.no_contact'));
+      expect(t(lang, 'card.no_contact')).toContain('0800 35 243');
+      const hours = (body.find((b) => b.type === 'FactSet')?.facts ?? []).find((f) => f.title === t(lang, 'card.hours'));
+      expect(hours?.value).toBe(t(lang, 'card.hours_unknown_no_phone'));
+    }
+    // With a phone, no such line.
+    expect(JSON.stringify(bodyOf('tele-accueil-107', 'fr'))).not.toContain(t('fr', 'card.no_contact'));
   });
 
   test.each<Lang>(['fr', 'nl', 'en'])('in %s, its own text and no note', (lang) => {

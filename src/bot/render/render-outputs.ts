@@ -6,7 +6,7 @@ import type { Activity, Attachment } from 'botbuilder-core';
 import type { BassinId, Helpdesk, Lang, Rendezvous } from '../../catalogue/schema';
 import type { Output, RankedService } from '../../engine/types';
 import { pickText, type Translate } from '../../i18n/i18n';
-import { adaptiveCard, formatHours, serviceCard, type CardContext } from './service-card';
+import { adaptiveCard, formatDay, formatHours, serviceCard, type CardContext } from './service-card';
 
 export interface RenderContext extends CardContext {
   helpdesk(bassin: BassinId | undefined): Helpdesk | undefined;
@@ -55,7 +55,7 @@ export function rendezvousCard(r: Rendezvous, c: RenderContext): Attachment {
     { type: 'TextBlock', text: pickText(r.title, c.lang)?.text, wrap: true },
     { type: 'FactSet', facts: [{ title: t('rendezvous.where'), value: `${pickText(r.place, c.lang)?.text ?? ''} (${c.communeName(r.commune) ?? ''})` }] },
     { type: 'TextBlock', text: [when, pickText(r.recurrence, c.lang)?.text].filter(Boolean).join(' '), wrap: true, isSubtle: r.status !== 'confirmed' },
-    { type: 'TextBlock', text: t('card.checked', { date: r.checkedAt }), isSubtle: true, size: 'Small', wrap: true },
+    { type: 'TextBlock', text: t('card.checked', { date: formatDay(r.checkedAt, c.lang) }), isSubtle: true, size: 'Small', wrap: true },
   ]);
 }
 

@@ -2,7 +2,7 @@
 import type { Attachment } from 'botbuilder-core';
 import type { Lang, Schedule } from '../../catalogue/schema';
 import type { RankedService } from '../../engine/types';
-import { pickText, textForReader, type Translate } from '../../i18n/i18n';
+import { pickText, type Translate } from '../../i18n/i18n';
 
 export interface CardContext {
   t: Translate;
@@ -11,9 +11,23 @@ export interface CardContext {
   communeName(nis: string): string | undefined;
 }
 
+/**
+ * A day as the reader writes it ("22 novembre 2026", "22 november 2026", "22 نوفمبر 2026"), from a
+ * catalogue date (YYYY-MM-DD); digits stay Western, as in the phone numbers next to it.
+ */
+export function formatDay(iso: string | undefined, lang: Lang): string | undefined {
+  if (!iso || !/^\d{4}-\d{2}-\d{2}/.test(iso)) return iso;
+  const day = new Date(`${iso.slice(0, 10)}T12:00:00Z`);
+  if (Number.isNaN(day.getTime())) return iso;
+  // English as written in Belgium (day first), not the US order.
+  return new Intl.DateTimeFormat(`${lang === 'en' ? 'en-GB' : lang}-u-nu-latn`, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Brussels' }).format(day);
+}
+
 /** "Mon–Fri 09:00–17:00; Sat 10:00–12:00" from structured slots. */
-export function formatHours(h: Schedule | undefined, c: Pick<CardContext, 't' | 'lang'>): string {
-  if (!h) return c.t(c.lang, 'card.hours_unknown');
+export function formatHours(h: Schedule | undefined, c: Pick<CardContext, 't' | 'lang'>, opts: { phone?: boolean } = {}): string {
+  // "Call before you go" only where there is a number to call.
+  const unknown = opts.phone === false ? 'card.hours_unknown_no_phone' : 'card.hours_unknown';
+  if (!h) return c.t(c.lang, unknown);
   if (h.alwaysOpen) return c.t(c.lang, 'card.always_open');
   const parts = (h.slots ?? []).map((s) => {
     const days = [...s.days].sort((a, b) => a - b);
@@ -24,7 +38,7 @@ export function formatHours(h: Schedule | undefined, c: Pick<CardContext, 't' | 
   });
   const note = pickText(h.note, c.lang)?.text;
   const text = [parts.join('; '), note].filter(Boolean).join('. ');
-  return text || c.t(c.lang, 'card.hours_unknown');
+  return text || c.t(c.lang, unknown);
 }
 
 /** Digits only, with +32 for Belgian numbers: usable in a tel: link. */
@@ -43,7 +57,13 @@ export function adaptiveCard(lang: Lang, body: unknown[], actions: unknown[] = [
 export function serviceCard(r: RankedService, c: CardContext): Attachment {
   const s = r.service;
   const t = (k: string, p?: Record<string, unknown>) => c.t(c.lang, k, p);
-  const txt = (v: Parameters<typeof pickText>[0]) => textForReader(c.t, c.lang, v);
+  // A text the catalogue lacks in the reader's language is shown in another, said once per card.
+  const fallbacks = new Set<Lang>();
+  const txt = (v: Parameters<typeof pickText>[0]) => {
+    const p = pickText(v, c.lang);
+    if (p?.fallback) fallbacks.add(p.fallback);
+    return p?.text;
+  };
   const caveat = (field: string) => {
     const k = s.caveats?.[field as keyof NonNullable<typeof s.caveats>];
     return k ? ` (${t(k === 'dated' ? 'card.dated' : 'card.unverified')})` : '';
@@ -54,7 +74,7 @@ export function serviceCard(r: RankedService, c: CardContext): Attachment {
   if (s.address) add('card.address', `${s.address.street}, ${s.address.postalCode} ${c.communeName(s.address.commune) ?? ''}`.trim() + caveat('address'));
   if (s.phone) add('card.phone', s.phone + caveat('phone'));
   if (s.email) add('card.email', s.email + caveat('email'));
-  add('card.hours', formatHours(s.hours, c) + (s.hours ? caveat('hours') : ''));
+  add('card.hours', formatHours(s.hours, c, { phone: Boolean(s.phone) }) + (s.hours ? caveat('hours') : ''));
   add('card.cost', (txt(s.cost) ?? (s.free ? t('card.free') : undefined)) && (txt(s.cost) ?? t('card.free')) + caveat('cost'));
   if (s.languages?.length) add('card.languages', s.languages.join(', '));
   if (c.audience === 'professional') {
@@ -65,14 +85,23 @@ export function serviceCard(r: RankedService, c: CardContext): Attachment {
   const actions: Array<Record<string, unknown>> = [];
   if (s.phone) actions.push({ type: 'Action.OpenUrl', title: `${t('card.call')} ${s.phone}`, url: telUri(s.phone) });
   if (s.website) actions.push({ type: 'Action.OpenUrl', title: t('card.open_website'), url: s.website });
+  const name = txt(s.name);
+  const description = txt(s.description);
+  // A card a person cannot act on is a dead end: no number and no address → who can help reach it.
+  const unreachable = !s.phone && !s.address;
+  const notes = [
+    unreachable ? t('card.no_contact') : undefined,
+    ...[...fallbacks].map((language) => t('card.fallback_language', { language: t(`facts.language.options.${language}`) })),
+  ].filter((x): x is string => Boolean(x));
   return adaptiveCard(
     c.lang,
     [
-      { type: 'TextBlock', text: txt(s.name), weight: 'Bolder', size: 'Medium', wrap: true, style: 'heading' },
+      { type: 'TextBlock', text: name, weight: 'Bolder', size: 'Medium', wrap: true, style: 'heading' },
       { type: 'TextBlock', text: status, isSubtle: true, spacing: 'None', wrap: true },
-      { type: 'TextBlock', text: txt(s.description), wrap: true },
+      { type: 'TextBlock', text: description, wrap: true },
       { type: 'FactSet', facts },
-      { type: 'TextBlock', text: t('card.checked', { date: s.checkedAt }), isSubtle: true, size: 'Small', wrap: true },
+      ...notes.map((text) => ({ type: 'TextBlock', text, wrap: true, size: 'Small' })),
+      { type: 'TextBlock', text: t('card.checked', { date: formatDay(s.checkedAt, c.lang) }), isSubtle: true, size: 'Small', wrap: true },
     ],
     actions,
   );

@@ -20,7 +20,7 @@ const REVALIDATE = 'no-cache';
 const BUNDLE_CACHE = 'public, max-age=86400';
 
 export interface WebRoutesOptions {
-  /** Folder holding index.html, app.js, style.css, strings.json. Default: the repository's web/. */
+  /** Folder holding index.html, app.js, format.js, style.css, strings.json. Default: the repository's web/. */
   webDir?: string;
   /** Path of Web Chat's prebuilt bundle. Default: botframework-webchat's dist/webchat.js. */
   webchatBundle?: string;
@@ -89,6 +89,7 @@ export function webRoutes(opts: WebRoutesOptions = {}): Router {
   const assets: Record<string, Asset> = {
     '/': loadAsset(path.join(webDir, 'index.html'), 'text/html; charset=utf-8', REVALIDATE),
     '/app.js': loadAsset(path.join(webDir, 'app.js'), 'text/javascript; charset=utf-8', REVALIDATE),
+    '/format.js': loadAsset(path.join(webDir, 'format.js'), 'text/javascript; charset=utf-8', REVALIDATE),
     '/style.css': loadAsset(path.join(webDir, 'style.css'), 'text/css; charset=utf-8', REVALIDATE),
     '/strings.json': loadAsset(path.join(webDir, 'strings.json'), 'application/json; charset=utf-8', REVALIDATE),
     '/vendor/webchat.js': loadAsset(opts.webchatBundle ?? webchatBundlePath(), 'text/javascript; charset=utf-8', BUNDLE_CACHE),

@@ -1,0 +1,67 @@
+/**
+ * The page's formatting of bot messages (web/format.js): numbers, e-mail and web addresses become
+ * links a person taps; in right-to-left text they stay whole, left to right (Unicode isolates).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const format = require('../../web/format.js') as {
+  formatText(text: string, rtl: boolean): string;
+  formatLabel(text: string, rtl: boolean): string;
+  formatActivity(activity: Record<string, unknown>, rtl: boolean): Record<string, unknown>;
+};
+
+const L = '\u2066';
+const P = '\u2069';
+
+test.each([
+  ['a mobile number', 'Appelez le 0465 46 47 01.', false, 'Appelez le [0465 46 47 01](tel:+32465464701).'],
+  ['a free number', 'Allô? Aide sociale 0800 35 243 (gratuit)', false, 'Allô? Aide sociale [0800 35 243](tel:+3280035243) (gratuit)'],
+  ['a Brussels number with slash and dots', 'Tel. 02/543.12.34', false, 'Tel. [02/543.12.34](tel:+3225431234)'],
+  ['an international number', 'Bel +32 2 543 12 34', false, 'Bel [+32 2 543 12 34](tel:+3225431234)'],
+  ['the emergency numbers', 'En danger : 112. Télé-Accueil 107, jour et nuit.', false, 'En danger : [112](tel:112). Télé-Accueil [107](tel:107), jour et nuit.'],
+  ['an e-mail address', 'Écrivez à info@example.be.', false, 'Écrivez à [info@example.be](mailto:info@example.be).'],
+  ['a web address', 'Voir https://www.example.be/aide, ou www.example.org.', false, 'Voir [https://www.example.be/aide](https://www.example.be/aide), ou [www.example.org](https://www.example.org).'],
+  ['a date is not a number to call', 'Le 01/12/2026 à 14:00', false, 'Le 01/12/2026 à 14:00'],
+  ['a year, a postal code and a count are not numbers to call', 'En 2026, à 1060 Saint-Gilles, 3 enfants', false, 'En 2026, à 1060 Saint-Gilles, 3 enfants'],
+  ['an existing link is left alone', '[le site](https://example.be) et 0465 46 47 01', false, '[le site](https://example.be) et [0465 46 47 01](tel:+32465464701)'],
+  ['Arabic: the number kept whole', 'اتصل بالرقم 0465 46 47 01', true, `اتصل بالرقم [${L}0465 46 47 01${P}](tel:+32465464701)`],
+  ['Arabic: dates and hours kept whole', 'يوم 22/11/2026 من 14:00–16:00', true, `يوم ${L}22/11/2026${P} من ${L}14:00–16:00${P}`],
+  ['Arabic: the emergency number', 'في خطر: 112', true, `في خطر: [${L}112${P}](tel:112)`],
+])('%s', (_kind, text, rtl, expected) => {
+  expect(format.formatText(text, rtl)).toBe(expected);
+});
+
+test('a button title keeps its number whole in Arabic (no link possible there); left-to-right titles are unchanged', () => {
+  expect(format.formatLabel('اتصل 0465 46 47 01', true)).toBe(`اتصل ${L}0465 46 47 01${P}`);
+  expect(format.formatLabel('Appeler 0465 46 47 01', false)).toBe('Appeler 0465 46 47 01');
+});
+
+test('a service card: facts and texts get links, the call button keeps its tel: address, the value sent back by a suggested action is untouched', () => {
+  const activity = {
+    type: 'message',
+    text: 'Voici 1 service.',
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        content: {
+          type: 'AdaptiveCard',
+          body: [{ type: 'FactSet', facts: [{ title: 'هاتف', value: '0465 46 47 01' }, { title: 'بريد', value: 'info@example.be' }] }, { type: 'TextBlock', text: 'تم التحقق في 22/11/2026' }],
+          actions: [{ type: 'Action.OpenUrl', title: 'اتصل 0465 46 47 01', url: 'tel:+32465464701' }],
+        },
+      },
+    ],
+    suggestedActions: { actions: [{ type: 'imBack', title: 'Menu 02/543.12.34', value: 'Menu 02/543.12.34' }] },
+  };
+  const out = format.formatActivity(activity, true) as typeof activity;
+  const card = out.attachments[0].content;
+  expect(card.body[0].facts!.map((f) => f.value)).toEqual([`[${L}0465 46 47 01${P}](tel:+32465464701)`, `[${L}info@example.be${P}](mailto:info@example.be)`]);
+  expect(card.body[1].text).toBe(`تم التحقق في ${L}22/11/2026${P}`);
+  expect(card.actions[0]).toEqual({ type: 'Action.OpenUrl', title: `اتصل ${L}0465 46 47 01${P}`, url: 'tel:+32465464701' });
+  expect(out.suggestedActions.actions[0].value).toBe('Menu 02/543.12.34');
+  // The activity the store holds is not changed in place.
+  expect(activity.attachments[0].content.body[0].facts![0].value).toBe('0465 46 47 01');
+});
+
+test('what is not a bot message passes through untouched', () => {
+  const typing = { type: 'typing' };
+  expect(format.formatActivity(typing, true)).toBe(typing);
+});

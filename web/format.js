@@ -1,0 +1,140 @@
+/*
+ * What the page does to a bot message before Web Chat shows it:
+ * - every phone number, e-mail address and web address becomes a link (tel:, mailto:, https:), in
+ *   the text and in the cards' facts, so that a person on a phone reaches a service in one tap;
+ * - in a right-to-left language, each of them, and each date, time or code written with digits, is
+ *   kept as one left-to-right unit (Unicode isolates), so that "0465 46 47 01" is not shown as
+ *   "01 47 46 0465" inside Arabic text, and a button's "call 0800 35 243" keeps its number whole.
+ * Plain browser JavaScript (no build step), also loaded by the tests as a CommonJS module.
+ */
+(function (root, factory) {
+  if (typeof module === 'object' && module.exports) module.exports = factory();
+  else root.BoussoleFormat = factory();
+})(typeof self !== 'undefined' ? self : this, function () {
+  'use strict';
+
+  var LRI = '\u2066';
+  var PDI = '\u2069';
+
+  // Belgian numbers as they are written: 0465 46 47 01, 02/543.12.34, +32 2 543 12 34, 0800 35 243.
+  // (A date such as 01/12/2026 is not a number to call.)
+  var PHONE = /(?:\+32[\s./-]?|\b(?!\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b)0)[1-9](?:[\s./-]?\d){6,9}\b/;
+  // Short numbers a person in danger must reach in one tap (112 emergencies, 100 ambulance and fire,
+  // 101 police, 106/107 Tele-Onthaal/Télé-Accueil, 1813 suicide line, 070 245 245 poison centre is long).
+  var SHORT = /\b(?:112|100|101|106|107|1813)\b/;
+  var EMAIL = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/;
+  var URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>()[\]]*[^\s<>()[\].,;:!?'"»]/;
+  // Dates, times and codes: 22/11/2026, 2026-11-22, 14:00–16:00, 1060 (a postal code) and the like.
+  var DIGITS = /\d+(?:[/.:\-–]\d+)*(?:\s?[–-]\s?\d+(?:[/.:]\d+)*)?/;
+
+  var LINKS = new RegExp('(' + URL_RE.source + ')|(' + EMAIL.source + ')|(' + PHONE.source + ')|(' + SHORT.source + ')', 'g');
+
+  function telUri(phone) {
+    var digits = phone.replace(/[^0-9+]/g, '');
+    if (digits.charAt(0) === '+') return 'tel:' + digits;
+    if (digits.charAt(0) === '0' && digits.length >= 9) return 'tel:+32' + digits.slice(1);
+    return 'tel:' + digits;
+  }
+
+  function isolate(text) {
+    return LRI + text + PDI;
+  }
+
+  /** Digits, dates and times in a right-to-left text, each as one left-to-right unit. */
+  function isolateDigits(text) {
+    return text.replace(new RegExp(DIGITS.source, 'g'), function (m) {
+      return /\d[^\d]+\d/.test(m) ? isolate(m) : m;
+    });
+  }
+
+  /** Markdown link text must not close the link early. */
+  function escapeLabel(text) {
+    return text.replace(/([[\]\\])/g, '\\$1');
+  }
+
+  /**
+   * A text with its phone numbers, e-mail and web addresses as Markdown links; `rtl` isolates them
+   * and every run of digits with separators. Text already inside a Markdown link is left alone.
+   */
+  function formatText(text, rtl) {
+    if (typeof text !== 'string' || !text) return text;
+    var parts = text.split(/(\[[^\]]*\]\([^)]*\))/);
+    return parts
+      .map(function (part, i) {
+        if (i % 2 === 1) return part; // an existing Markdown link
+        var out = '';
+        var last = 0;
+        part.replace(LINKS, function (m, url, email, phone, short, offset) {
+          var before = part.slice(last, offset);
+          out += rtl ? isolateDigits(before) : before;
+          var href = url ? (/^www\./.test(url) ? 'https://' + url : url) : email ? 'mailto:' + email : telUri(m);
+          out += '[' + escapeLabel(rtl ? isolate(m) : m) + '](' + href + ')';
+          last = offset + m.length;
+          return m;
+        });
+        var rest = part.slice(last);
+        return out + (rtl ? isolateDigits(rest) : rest);
+      })
+      .join('');
+  }
+
+  /** A button or label (no links possible there): only the isolates. */
+  function formatLabel(text, rtl) {
+    if (!rtl || typeof text !== 'string') return text;
+    var out = '';
+    var last = 0;
+    text.replace(new RegExp(EMAIL.source + '|' + PHONE.source, 'g'), function (m, offset) {
+      out += isolateDigits(text.slice(last, offset)) + isolate(m);
+      last = offset + m.length;
+      return m;
+    });
+    return out + isolateDigits(text.slice(last));
+  }
+
+  /** Adaptive Card elements, in place: texts and facts get links, action titles the isolates. */
+  function formatCard(node, rtl) {
+    if (Array.isArray(node)) {
+      for (var i = 0; i < node.length; i++) formatCard(node[i], rtl);
+      return node;
+    }
+    if (!node || typeof node !== 'object') return node;
+    if (node.type === 'TextBlock' && typeof node.text === 'string') node.text = formatText(node.text, rtl);
+    if (node.type === 'FactSet' && Array.isArray(node.facts)) {
+      for (var f = 0; f < node.facts.length; f++) {
+        var fact = node.facts[f];
+        if (fact && typeof fact.value === 'string') fact.value = formatText(fact.value, rtl);
+      }
+    }
+    if (typeof node.type === 'string' && node.type.indexOf('Action.') === 0 && typeof node.title === 'string') node.title = formatLabel(node.title, rtl);
+    for (var key in node) {
+      if (Object.prototype.hasOwnProperty.call(node, key) && key !== 'facts' && node[key] && typeof node[key] === 'object') formatCard(node[key], rtl);
+    }
+    return node;
+  }
+
+  /**
+   * A copy of a bot message activity, formatted for the page. `rtl`: the message's language is
+   * written right to left.
+   */
+  function formatActivity(activity, rtl) {
+    if (!activity || activity.type !== 'message') return activity;
+    var copy = JSON.parse(JSON.stringify(activity));
+    if (typeof copy.text === 'string') copy.text = formatText(copy.text, rtl);
+    if (Array.isArray(copy.attachments)) {
+      for (var i = 0; i < copy.attachments.length; i++) {
+        var a = copy.attachments[i];
+        if (a && a.contentType === 'application/vnd.microsoft.card.adaptive' && a.content) formatCard(a.content, rtl);
+      }
+    }
+    if (copy.suggestedActions && Array.isArray(copy.suggestedActions.actions)) {
+      for (var j = 0; j < copy.suggestedActions.actions.length; j++) {
+        var action = copy.suggestedActions.actions[j];
+        // The title is shown; the value (what is sent back) stays as the bot gave it.
+        if (action && typeof action.title === 'string') action.title = formatLabel(action.title, rtl);
+      }
+    }
+    return copy;
+  }
+
+  return { formatText: formatText, formatLabel: formatLabel, formatActivity: formatActivity, telUri: telUri };
+});
