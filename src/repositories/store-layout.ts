@@ -27,6 +27,9 @@ interface LayoutDoc {
   indexes: boolean;
 }
 
+/** Server error code for "collection already exists". */
+const NAMESPACE_EXISTS = 48;
+
 export async function isFerretDb(db: Db): Promise<boolean> {
   const info = (await db.command({ buildInfo: 1 })) as { ferretdbVersion?: unknown };
   return typeof info.ferretdbVersion === 'string';
@@ -37,8 +40,33 @@ export const BUCKETED = ['bot_state', 'directline_conversations', 'directline_ac
 
 export async function storeLayout(db: Db): Promise<StoreLayout> {
   const layout = await decide(db);
-  if (layout.buckets > 1) for (const name of BUCKETED) await moveIntoBuckets(db, name, layout.buckets);
+  if (layout.buckets > 1) {
+    for (const name of BUCKETED) await moveIntoBuckets(db, name, layout.buckets);
+    await createBuckets(db, layout.buckets);
+  }
   return layout;
+}
+
+/**
+ * Every bucket exists before the first message: FerretDB creates a table (and its metadata) on the
+ * first insert into a collection, one at a time, so a new server hit by many first conversations at
+ * once spent seconds creating tables while messages waited (measured with 200 users arriving within
+ * 10 s on a new database: replies over 9 s, messages kept locally). Idempotent; another instance
+ * creating the same collection at the same moment is fine.
+ */
+async function createBuckets(db: Db, buckets: number): Promise<void> {
+  const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  for (const name of BUCKETED) {
+    for (let i = 0; i < buckets; i++) {
+      const physical = bucketName(name, i, buckets);
+      if (existing.has(physical)) continue;
+      try {
+        await db.createCollection(physical);
+      } catch (e) {
+        if ((e as { code?: number }).code !== NAMESPACE_EXISTS) throw e;
+      }
+    }
+  }
 }
 
 async function decide(db: Db): Promise<StoreLayout> {

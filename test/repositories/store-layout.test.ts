@@ -1,6 +1,6 @@
 /** Where the collections written at every message live, decided once per database, on the real test server. */
-import { Buckets } from '../../src/repositories/buckets';
-import { FERRETDB_BUCKETS, storeLayout } from '../../src/repositories/store-layout';
+import { bucketName, Buckets } from '../../src/repositories/buckets';
+import { BUCKETED, FERRETDB_BUCKETS, storeLayout } from '../../src/repositories/store-layout';
 import { openTestDb, type TestDb } from '../support/db';
 
 let t: TestDb;
@@ -13,6 +13,9 @@ test('this server (FerretDB) gets buckets and no secondary indexes; the choice i
   expect(await storeLayout(t.db)).toEqual({ buckets: FERRETDB_BUCKETS, indexes: false });
   expect(await t.db.collection('settings').findOne({ _id: 'store_layout' } as never)).toMatchObject({ buckets: FERRETDB_BUCKETS });
   expect(await storeLayout(t.db)).toEqual({ buckets: FERRETDB_BUCKETS, indexes: false });
+  // Every bucket exists before the first message (FerretDB would create each table on a first insert, one at a time).
+  const names = new Set((await t.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  for (const name of BUCKETED) for (let i = 0; i < FERRETDB_BUCKETS; i++) expect(names.has(bucketName(name, i, FERRETDB_BUCKETS))).toBe(true);
 });
 
 test('a database laid out earlier keeps its layout (a later default never moves data away)', async () => {
