@@ -60,8 +60,18 @@
 
   function showNotice(key) {
     var notice = document.getElementById('notice');
+    notice.classList.remove('notice--done');
     notice.textContent = text(key);
     notice.setAttribute('data-i18n', key);
+    notice.hidden = false;
+  }
+
+  /** A notice whose text the bot gave (already in the person's language). */
+  function showNoticeText(value) {
+    var notice = document.getElementById('notice');
+    notice.textContent = value;
+    notice.removeAttribute('data-i18n');
+    notice.classList.add('notice--done');
     notice.hidden = false;
   }
 
@@ -90,6 +100,13 @@
       return null;
     }
   }
+  function forgetUser() {
+    try {
+      window.localStorage.removeItem(USER_KEY);
+    } catch {
+      // no storage: nothing was kept
+    }
+  }
   function rememberUser(token) {
     try {
       var claims = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
@@ -116,6 +133,7 @@
   }
 
   function render() {
+    if (!chat) return; // between two conversations (after "forget me")
     window.WebChat.renderWebChat(
       {
         directLine: chat.directLine,
@@ -159,13 +177,79 @@
       showNotice('turnError');
       return;
     }
-    if (activity.type === 'message') hideNotice();
+    if (activity.type === 'message' && !keepNotice) hideNotice();
+    if (activity.type === 'message' && activity.channelData && activity.channelData.forgotten === true) {
+      forgotten(activity);
+      return;
+    }
     var language = primary(activity.locale);
     if (!WEBCHAT_LOCALES[language] || language === state.language) return;
     state.language = language;
     applyLanguage();
     // Re-render outside the store's dispatch, with the same store and connection.
     setTimeout(render, 0);
+  }
+
+  /**
+   * "Forget me" was done: nothing of the conversation stays on the screen or on the device. The
+   * confirmation stays visible as the page's notice, and a new conversation starts.
+   */
+  /** The confirmation of "forget me" stays until the person writes again. */
+  var keepNotice = false;
+  function forgotten(activity) {
+    keepNotice = true;
+    forgetUser();
+    standbyShown = {};
+    // After the store has handled this activity: end the old connection, render a new one.
+    setTimeout(function () {
+      var old = chat;
+      chat = null;
+      if (old && old.directLine && typeof old.directLine.end === 'function') old.directLine.end();
+      showNoticeText(activity.text || '');
+      connect();
+    }, 0);
+  }
+
+  function connect() {
+    return generateToken().then(function (issued) {
+      var directLine = window.WebChat.createDirectLine({
+        token: issued.token,
+        domain: window.location.origin + API,
+        // Replies are pushed over the conversation's stream (streamUrl); where the browser has
+        // no WebSocket, botframework-directlinejs polls instead.
+        webSocket: true,
+        conversationStartProperties: { locale: WEBCHAT_LOCALES[state.language] }
+      });
+      var store = window.WebChat.createStore({}, function () {
+        return function (next) {
+          return function (action) {
+            if (!action) return next(action);
+            if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
+              var activity = action.payload && action.payload.activity;
+              if (shownAlready(activity)) return undefined;
+              onIncomingActivity(activity);
+              // Numbers, e-mail and web addresses tappable; kept whole inside right-to-left text.
+              if (activity && activity.from && activity.from.role === 'bot' && window.BoussoleFormat) {
+                var rtl = directionOf(primary(activity.locale)) === 'rtl';
+                action = Object.assign({}, action, { payload: Object.assign({}, action.payload, { activity: window.BoussoleFormat.formatActivity(activity, rtl) }) });
+              }
+            }
+            if (action.type === 'DIRECT_LINE/POST_ACTIVITY') keepNotice = false;
+            // The server could not take the message or cannot be reached: the numbers, at once.
+            if (action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED' || action.type === 'DIRECT_LINE/POST_ACTIVITY_IMPEDED') showNotice('sendError');
+            if (action.type === 'DIRECT_LINE/CONNECTION_STATUS_UPDATE' && action.payload && action.payload.connectionStatus === FAILED_TO_CONNECT) showNotice('connectError');
+            return next(action);
+          };
+        };
+      });
+      chat = { directLine: directLine, store: store };
+      render();
+    })
+    .catch(function () {
+      var loading = document.querySelector('#webchat .loading');
+      if (loading) loading.remove();
+      showNotice('connectError');
+    });
   }
 
   function start() {
@@ -175,40 +259,7 @@
         strings = loaded || {};
         applyLanguage();
         if (!window.WebChat) throw new Error('Web Chat bundle missing');
-        return generateToken();
-      })
-      .then(function (issued) {
-        var directLine = window.WebChat.createDirectLine({
-          token: issued.token,
-          domain: window.location.origin + API,
-          // Replies are pushed over the conversation's stream (streamUrl); where the browser has
-          // no WebSocket, botframework-directlinejs polls instead.
-          webSocket: true,
-          conversationStartProperties: { locale: WEBCHAT_LOCALES[state.language] }
-        });
-        var store = window.WebChat.createStore({}, function () {
-          return function (next) {
-            return function (action) {
-              if (!action) return next(action);
-              if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
-                var activity = action.payload && action.payload.activity;
-                if (shownAlready(activity)) return undefined;
-                onIncomingActivity(activity);
-                // Numbers, e-mail and web addresses tappable; kept whole inside right-to-left text.
-                if (activity && activity.from && activity.from.role === 'bot' && window.BoussoleFormat) {
-                  var rtl = directionOf(primary(activity.locale)) === 'rtl';
-                  action = Object.assign({}, action, { payload: Object.assign({}, action.payload, { activity: window.BoussoleFormat.formatActivity(activity, rtl) }) });
-                }
-              }
-              // The server could not take the message or cannot be reached: the numbers, at once.
-              if (action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED' || action.type === 'DIRECT_LINE/POST_ACTIVITY_IMPEDED') showNotice('sendError');
-              if (action.type === 'DIRECT_LINE/CONNECTION_STATUS_UPDATE' && action.payload && action.payload.connectionStatus === FAILED_TO_CONNECT) showNotice('connectError');
-              return next(action);
-            };
-          };
-        });
-        chat = { directLine: directLine, store: store };
-        render();
+        return connect();
       })
       .catch(function () {
         var loading = document.querySelector('#webchat .loading');

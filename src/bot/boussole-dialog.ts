@@ -510,7 +510,8 @@ export class BoussoleDialog extends Dialog {
         mem.lastOrientation = undefined;
         mem.misses = 0;
         mem.forgotten = true;
-        return [message(t(lang, 'global.forgotten'), lang)];
+        // The page clears the conversation from the screen and the device when it sees this.
+        return [message(t(lang, 'global.forgotten'), lang, { channelData: { forgotten: true } })];
       case 'more': {
         if (!mem.pending.length) return [message(t(lang, 'common.no_more'), lang)];
         const page = mem.pending.slice(0, 3);

@@ -58,6 +58,28 @@ test('after a reload the same person is greeted in Dutch, without being asked th
   expect(await page.getByText('Welke taal verkies je?').count()).toBe(0);
 });
 
+test('"forget me": the confirmation stays as the page\'s notice, the conversation leaves the screen and the device forgets its id; a new conversation starts', async () => {
+  const { page } = chat;
+  const before = await page.evaluate("window.localStorage.getItem('boussole.user')");
+  expect(before).toEqual(expect.any(String));
+  await sendMessage(page, 'vergeet mij');
+  const notice = page.locator('#notice');
+  await notice.getByText('Klaar: je gesprek en je antwoorden zijn gewist.').waitFor({ state: 'visible' });
+  // A new conversation: its welcome, and nothing of the old one on the screen.
+  // (Polled from here: the page's CSP forbids the evaluated predicates of waitForFunction.)
+  const cleared = "(() => { const t = document.querySelector('.webchat__basic-transcript'); return Boolean(t) && !/uitzetting|Klaar: je gesprek/.test(t.innerText) && /Hallo, ik ben Boussole/.test(t.innerText); })()";
+  for (let i = 0; i < 150 && !(await page.evaluate(cleared)); i++) await page.waitForTimeout(100);
+  const transcript = await page.locator('.webchat__basic-transcript').innerText();
+  expect(transcript).not.toMatch(/uitzetting|schaarbeek|Klaar: je gesprek/i);
+  // The person's own messages left the screen too.
+  await expect(page.locator('.webchat__bubble--from-user').count()).resolves.toBe(0);
+  await expect(page.locator('.webchat__activity-status--sending, .webchat__activity-status--send-failed').count()).resolves.toBe(0);
+  const after = await page.evaluate("window.localStorage.getItem('boussole.user')");
+  expect(after).not.toBe(before);
+  await screenshot(page, 'boussole-nl-forgotten-390x844');
+  expect(chat.errors).toEqual([]);
+});
+
 test('the journeys page shows every journey as a rendered diagram', async () => {
   const page = await browser.newPage();
   await page.goto(`${app.url}journeys`);
