@@ -100,6 +100,38 @@
       return null;
     }
   }
+  // The open conversation, for this tab only (sessionStorage): a reload resumes it, with its
+  // history (Direct Line replays it from the start), instead of starting a new one.
+  var SESSION_KEY = 'boussole.conversation';
+  function storedConversation() {
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(SESSION_KEY) || 'null');
+      if (!saved || typeof saved.conversationId !== 'string' || typeof saved.token !== 'string') return null;
+      // Only while the token has more than a minute to live (the server refuses an expired one).
+      var claims = JSON.parse(atob(saved.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+      return claims && claims.exp * 1000 > Date.now() + 60000 ? saved : null;
+    } catch {
+      return null;
+    }
+  }
+  function rememberConversation() {
+    try {
+      if (!chat || !chat.directLine || !chat.conversationId) return;
+      // botframework-directlinejs keeps the refreshed token on the connection.
+      var token = chat.directLine.token || chat.token;
+      window.sessionStorage.setItem(SESSION_KEY, JSON.stringify({ conversationId: chat.conversationId, token: token }));
+    } catch {
+      // no storage: a reload starts a new conversation
+    }
+  }
+  function forgetConversation() {
+    try {
+      window.sessionStorage.removeItem(SESSION_KEY);
+    } catch {
+      // nothing was kept
+    }
+  }
+
   function forgetUser() {
     try {
       window.localStorage.removeItem(USER_KEY);
@@ -199,6 +231,7 @@
   function forgotten(activity) {
     keepNotice = true;
     forgetUser();
+    forgetConversation();
     standbyShown = {};
     // After the store has handled this activity: end the old connection, render a new one.
     setTimeout(function () {
@@ -210,15 +243,18 @@
     }, 0);
   }
 
-  function connect() {
-    return generateToken().then(function (issued) {
+  /** `resume`: the conversation this tab had open ({ conversationId, token }), or nothing for a new one. */
+  function connect(resume) {
+    var issuing = resume ? Promise.resolve({ token: resume.token, conversationId: resume.conversationId }) : generateToken();
+    return issuing.then(function (issued) {
       var directLine = window.WebChat.createDirectLine({
         token: issued.token,
         domain: window.location.origin + API,
         // Replies are pushed over the conversation's stream (streamUrl); where the browser has
         // no WebSocket, botframework-directlinejs polls instead.
         webSocket: true,
-        conversationStartProperties: { locale: WEBCHAT_LOCALES[state.language] }
+        conversationId: resume ? resume.conversationId : undefined,
+        conversationStartProperties: resume ? undefined : { locale: WEBCHAT_LOCALES[state.language] }
       });
       var store = window.WebChat.createStore({}, function () {
         return function (next) {
@@ -237,12 +273,29 @@
             if (action.type === 'DIRECT_LINE/POST_ACTIVITY') keepNotice = false;
             // The server could not take the message or cannot be reached: the numbers, at once.
             if (action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED' || action.type === 'DIRECT_LINE/POST_ACTIVITY_IMPEDED') showNotice('sendError');
-            if (action.type === 'DIRECT_LINE/CONNECTION_STATUS_UPDATE' && action.payload && action.payload.connectionStatus === FAILED_TO_CONNECT) showNotice('connectError');
+            if (action.type === 'DIRECT_LINE/CONNECTION_STATUS_UPDATE' && action.payload && action.payload.connectionStatus === FAILED_TO_CONNECT) {
+              if (resume && !resumed) {
+                // The conversation is gone (ended, expired, erased): a new one, not an error.
+                resume = null;
+                forgetConversation();
+                setTimeout(function () {
+                  chat = null;
+                  connect();
+                }, 0);
+                return next(action);
+              }
+              showNotice('connectError');
+            }
+            if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') {
+              resumed = true;
+              rememberConversation();
+            }
             return next(action);
           };
         };
       });
-      chat = { directLine: directLine, store: store };
+      var resumed = false;
+      chat = { directLine: directLine, store: store, conversationId: issued.conversationId, token: issued.token };
       render();
     })
     .catch(function () {
@@ -259,7 +312,7 @@
         strings = loaded || {};
         applyLanguage();
         if (!window.WebChat) throw new Error('Web Chat bundle missing');
-        return connect();
+        return connect(storedConversation());
       })
       .catch(function () {
         var loading = document.querySelector('#webchat .loading');
@@ -267,6 +320,9 @@
         showNotice('connectError');
       });
   }
+
+  // Keep the latest (refreshed) token for a reload.
+  window.addEventListener('pagehide', rememberConversation);
 
   // Both scripts are deferred: the document is parsed and the bundle has run.
   start();

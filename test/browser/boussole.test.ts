@@ -45,17 +45,57 @@ test('a resident chooses Dutch, asks for housing help in Schaerbeek, and sees se
   expect(await cards.count()).toBeGreaterThanOrEqual(3);
   await expect(cards.first().innerText()).resolves.toMatch(/Schaarbeek|Schaerbeek/);
   await expect(cards.first().innerText()).resolves.toMatch(/In je gemeente/);
+  // A one-word label is drawn on one line (never "Openingsure" / "n").
+  const broken = await page.evaluate(`[...document.querySelectorAll('.ac-fact-title')].filter((el) => {
+    const word = el.innerText.trim();
+    if (!word || /\\s/.test(word)) return false;
+    const tops = new Set();
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const r = document.createRange();
+      r.selectNodeContents(node);
+      for (const box of r.getClientRects()) if (box.width > 0) tops.add(Math.round(box.top));
+    }
+    return tops.size > 1;
+  }).map((el) => el.innerText)`);
+  expect(broken).toEqual([]);
   await screenshot(page, 'boussole-nl-schaarbeek-390x844');
   expect(chat.cspViolations).toEqual([]);
   expect(chat.errors).toEqual([]);
 });
 
-test('after a reload the same person is greeted in Dutch, without being asked the language again', async () => {
+test('a reload keeps the conversation: the cards are there again, nothing is asked again and the person goes on', async () => {
   const { page } = chat;
+  const before = await page.locator('.ac-adaptiveCard').count();
+  const welcome = /Bonjour, je suis Boussole|Hallo, ik ben Boussole/;
+  const welcomes = await page.getByText(welcome).count();
   await page.reload();
-  await waitForText(page, 'Hallo, ik ben Boussole');
-  await waitForText(page, 'Vraag je het voor jezelf');
-  expect(await page.getByText('Welke taal verkies je?').count()).toBe(0);
+  await waitForText(page, 'Deze diensten helpen bij een uitzetting');
+  await page.locator('.ac-adaptiveCard').nth(before - 1).waitFor({ state: 'visible' });
+  expect(await page.locator('.ac-adaptiveCard').count()).toBe(before);
+  // One welcome, the one from the start of the conversation: the reload did not start a new one.
+  expect(welcomes).toBeGreaterThan(0);
+  expect(await page.getByText(welcome).count()).toBe(welcomes);
+  await sendMessage(page, 'meer');
+  await page.locator('.webchat__bubble--from-user').getByText('meer').waitFor({ state: 'visible' });
+  // Sent on the resumed conversation: the message is marked sent once the channel has it.
+  await page.locator('.webchat__activity-status--sending').first().waitFor({ state: 'detached', timeout: 10000 });
+  await expect(page.locator('.webchat__activity-status--send-failed').count()).resolves.toBe(0);
+  await screenshot(page, 'boussole-nl-reloaded-390x844');
+  expect(chat.errors).toEqual([]);
+});
+
+test('a new tab starts a new conversation, in the language this device chose before, without asking it', async () => {
+  const second = await chat.page.context().newPage();
+  try {
+    await second.goto(app.url);
+    await waitForText(second, 'Hallo, ik ben Boussole');
+    await waitForText(second, 'Vraag je het voor jezelf');
+    expect(await second.getByText('Welke taal verkies je?').count()).toBe(0);
+    expect(await second.getByText('Deze diensten helpen bij een uitzetting').count()).toBe(0);
+  } finally {
+    await second.close();
+  }
 });
 
 test('"forget me": the confirmation stays as the page\'s notice, the conversation leaves the screen and the device forgets its id; a new conversation starts', async () => {
