@@ -113,12 +113,46 @@
   }
 
   /**
-   * A copy of a bot message activity, formatted for the page. `rtl`: the message's language is
-   * written right to left.
+   * The safety net's numbers as a block that stands out (heading, one call button per number), the
+   * first of the message's attachments. `labels`: { crisisHeading, call } in the page language.
    */
-  function formatActivity(activity, rtl) {
+  function crisisCard(activity, rtl, labels) {
+    var numbers = activity.channelData.safety.numbers;
+    return {
+      contentType: 'application/vnd.microsoft.card.adaptive',
+      content: {
+        type: 'AdaptiveCard',
+        version: '1.3',
+        body: [
+          {
+            type: 'Container',
+            id: 'boussole-crisis-' + String(activity.id || '').replace(/[^A-Za-z0-9_-]/g, ''),
+            items: [
+              { type: 'TextBlock', text: '\u26A0\uFE0F ' + labels.crisisHeading, weight: 'Bolder', size: 'Medium', wrap: true, style: 'heading' },
+              {
+                type: 'ActionSet',
+                actions: numbers.map(function (n) {
+                  return { type: 'Action.OpenUrl', title: labels.call + ' ' + n.number, url: telUri(n.number) };
+                })
+              }
+            ]
+          }
+        ]
+      }
+    };
+  }
+
+  /**
+   * A copy of a bot message activity, formatted for the page. `rtl`: the message's language is
+   * written right to left; `labels` (optional): the page's words for the crisis block.
+   */
+  function formatActivity(activity, rtl, labels) {
     if (!activity || activity.type !== 'message') return activity;
     var copy = JSON.parse(JSON.stringify(activity));
+    var safety = copy.channelData && copy.channelData.safety;
+    if (labels && labels.crisisHeading && labels.call && safety && Array.isArray(safety.numbers) && safety.numbers.length) {
+      copy.attachments = [crisisCard(copy, rtl, labels)].concat(Array.isArray(copy.attachments) ? copy.attachments : []);
+    }
     if (typeof copy.text === 'string') copy.text = formatText(copy.text, rtl);
     if (Array.isArray(copy.attachments)) {
       for (var i = 0; i < copy.attachments.length; i++) {

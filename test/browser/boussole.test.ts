@@ -120,6 +120,32 @@ test('"forget me": the confirmation stays as the page\'s notice, the conversatio
   expect(chat.errors).toEqual([]);
 });
 
+test('a crisis message: after the calm words, the numbers stand out in their own block, with a call button for each', async () => {
+  const crisis = await openChatPage(browser, app.url, { locale: 'fr-BE', viewport: PHONE });
+  try {
+    const { page } = crisis;
+    await waitForText(page, /Boussole/);
+    await sendMessage(page, "j'en peux plus je veux mourir");
+    const block = page.locator('[id^="boussole-crisis"]').first();
+    await block.waitFor({ state: 'visible' });
+    await expect(block.innerText()).resolves.toContain('En danger ? Appelez maintenant');
+    const buttons = block.locator('.ac-pushButton');
+    const titles = await buttons.allInnerTexts();
+    expect(titles).toEqual(expect.arrayContaining(['Appeler 112']));
+    expect(titles.length).toBeGreaterThanOrEqual(2);
+    // Each number on one line, and the block in the crisis colours.
+    const styles = (await page.evaluate(`[...document.querySelectorAll('[id^="boussole-crisis"] .ac-pushButton')].map((el) => ({ background: getComputedStyle(el).backgroundColor, wrap: getComputedStyle(el).whiteSpace }))`)) as Array<{ background: string; wrap: string }>;
+    expect(styles.length).toBe(titles.length);
+    for (const style of styles) expect(style).toEqual({ background: 'rgb(176, 0, 32)', wrap: 'nowrap' });
+    await expect(page.evaluate(`getComputedStyle(document.querySelector('[id^="boussole-crisis"]')).backgroundColor`)).resolves.toBe('rgb(253, 232, 232)');
+    await block.scrollIntoViewIfNeeded();
+    await screenshot(page, 'boussole-fr-crisis-390x844');
+    expect(crisis.errors).toEqual([]);
+  } finally {
+    await crisis.close();
+  }
+});
+
 test('the journeys page shows every journey as a rendered diagram', async () => {
   const page = await browser.newPage();
   await page.goto(`${app.url}journeys`);

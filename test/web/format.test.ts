@@ -6,7 +6,7 @@
 const format = require('../../web/format.js') as {
   formatText(text: string, rtl: boolean): string;
   formatLabel(text: string, rtl: boolean): string;
-  formatActivity(activity: Record<string, unknown>, rtl: boolean): Record<string, unknown>;
+  formatActivity(activity: Record<string, unknown>, rtl: boolean, labels?: { crisisHeading: string; call: string }): Record<string, unknown>;
 };
 
 const L = '\u2066';
@@ -64,4 +64,25 @@ test('a service card: facts and texts get links, the call button keeps its tel: 
 test('what is not a bot message passes through untouched', () => {
   const typing = { type: 'typing' };
   expect(format.formatActivity(typing, true)).toBe(typing);
+});
+
+test('a message of the safety net gets, first, a block with a heading and one call button per number (in the message language)', () => {
+  const activity = {
+    type: 'message',
+    id: 'c1|0000005',
+    text: 'Appelez le 112.',
+    channelData: { safety: { level: 'emergency', numbers: [{ id: '112', number: '112' }, { id: 'tele-accueil', number: '107' }] } },
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', body: [] } }],
+  };
+  const out = format.formatActivity(activity, false, { crisisHeading: 'En danger ? Appelez maintenant', call: 'Appeler' }) as { attachments: Array<{ content: { body: Array<{ id?: string; items?: Array<{ text?: string; actions?: unknown[] }> }> } }> };
+  expect(out.attachments).toHaveLength(2);
+  const block = out.attachments[0].content.body[0];
+  expect(block.id).toBe('boussole-crisis-c10000005');
+  expect(block.items![0].text).toContain('En danger ? Appelez maintenant');
+  expect(block.items![1].actions).toEqual([
+    { type: 'Action.OpenUrl', title: 'Appeler 112', url: 'tel:112' },
+    { type: 'Action.OpenUrl', title: 'Appeler 107', url: 'tel:107' },
+  ]);
+  // Without the page's words (or without numbers), nothing is added.
+  expect((format.formatActivity(activity, false) as { attachments: unknown[] }).attachments).toHaveLength(1);
 });
