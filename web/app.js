@@ -321,6 +321,22 @@
       });
   }
 
+  /**
+   * The page's own buttons send the command in the person's language, as if typed (the bot
+   * understands it the same way); erasing asks first.
+   */
+  function onMenuClick(event) {
+    var button = event.target && event.target.closest ? event.target.closest('[data-command]') : null;
+    if (!button || !chat || !chat.store) return;
+    menu.open = false;
+    var confirmKey = button.getAttribute('data-confirm');
+    if (confirmKey && !window.confirm(text(confirmKey))) return;
+    var phrase = text(button.getAttribute('data-command'));
+    if (phrase) chat.store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE', payload: { text: phrase } });
+  }
+  var menu = document.getElementById('chat-menu');
+  if (menu) menu.addEventListener('click', onMenuClick);
+
   // Keep the latest (refreshed) token for a reload.
   window.addEventListener('pagehide', rememberConversation);
 

@@ -120,6 +120,44 @@ test('"forget me": the confirmation stays as the page\'s notice, the conversatio
   expect(chat.errors).toEqual([]);
 });
 
+test('the page\'s own buttons: restart and change language work without typing; erasing asks first, then erases', async () => {
+  const visitor = await openChatPage(browser, app.url, { locale: 'fr-BE', viewport: PHONE });
+  try {
+    const { page } = visitor;
+    await waitForText(page, 'Quelle langue préférez-vous ?');
+    await clickSuggestedAction(page, 'Français');
+    await waitForText(page, /pour vous/);
+    const menu = page.locator('#chat-menu summary');
+    await menu.click();
+    await page.getByRole('button', { name: 'Recommencer' }).click();
+    await waitForText(page, /on recommence/);
+    await expect(page.locator('#chat-menu').getAttribute('open')).resolves.toBeNull();
+    await menu.click();
+    await screenshot(page, 'boussole-fr-menu-390x844');
+    await page.getByRole('button', { name: 'Changer de langue' }).click();
+    await page.locator('.webchat__bubble--from-user').getByText('changer de langue').waitFor({ state: 'visible' });
+    await page.locator('.webchat__suggested-actions').getByRole('button', { name: 'Nederlands' }).waitFor({ state: 'visible' });
+    // Erasing: refused once (nothing happens), then accepted.
+    let answer = false;
+    const asked: string[] = [];
+    page.on('dialog', (d) => {
+      asked.push(d.message());
+      void (answer ? d.accept() : d.dismiss());
+    });
+    await menu.click();
+    await page.getByRole('button', { name: 'Effacer mes données' }).click();
+    expect(asked).toEqual([expect.stringMatching(/ne peut pas être annulé/)]);
+    expect(await page.locator('.webchat__bubble--from-user').getByText('efface mes données').count()).toBe(0);
+    answer = true;
+    await menu.click();
+    await page.getByRole('button', { name: 'Effacer mes données' }).click();
+    await page.locator('#notice').getByText(/votre conversation et vos réponses ont été effacées/).waitFor({ state: 'visible' });
+    expect(visitor.errors).toEqual([]);
+  } finally {
+    await visitor.close();
+  }
+});
+
 test('a crisis message: after the calm words, the numbers stand out in their own block, with a call button for each', async () => {
   const crisis = await openChatPage(browser, app.url, { locale: 'fr-BE', viewport: PHONE });
   try {

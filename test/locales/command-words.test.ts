@@ -2,6 +2,8 @@
  * The bot tells people which word to type ("type «menu» to start again"): in every language, each
  * quoted word must be understood as that very command by the NLU, and every command named must be quoted.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { createUnderstanding } from '../../src/nlu';
 import { LANGUAGES, type Lang } from '../../src/catalogue/schema';
 import type { GlobalIntent, Understanding } from '../../src/bot/understanding';
@@ -59,4 +61,18 @@ test.each(LANGUAGES.flatMap((lang) => ['perinatalite.say_mh_hint', 'perinatalite
 
 test('quotedWords reads every quote style in the locales', () => {
   expect(quotedWords('Écrivez « menu » ou “kişi”, „înapoi” et «انسني» or "person".')).toEqual(['menu', 'kişi', 'înapoi', 'انسني', 'person']);
+});
+
+// The web page's own buttons send a phrase in the page language (web/strings.json): each must be
+// understood as its command, or the button would send words the bot misreads.
+const pageStrings = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../web/strings.json'), 'utf8')) as Record<string, Record<string, string>>;
+const PAGE_COMMANDS: Array<[string, GlobalIntent]> = [
+  ['cmdRestart', 'restart'],
+  ['cmdLanguage', 'change_language'],
+  ['cmdForget', 'forget_me'],
+];
+test.each(LANGUAGES.flatMap((lang) => PAGE_COMMANDS.map(([key, intent]) => [lang, key, intent] as const)))('%s: the page button %s sends a phrase understood as %s', (lang, key, intent) => {
+  const phrase = pageStrings[lang]?.[key];
+  expect(phrase).toBeTruthy();
+  expect(u.globalIntent(phrase, lang as Lang)).toBe(intent);
 });
