@@ -16,6 +16,8 @@
   var FAILED_TO_CONNECT = 4; // botframework-directlinejs ConnectionStatus.FailedToConnect
 
   var strings = {};
+  /** Who runs this deployment (GET /site.json), for the privacy notice. */
+  var site = {};
   var state = { language: DEFAULT_LANGUAGE };
   var chat = null;
 
@@ -51,11 +53,29 @@
       var value = text(nodes[i].getAttribute('data-i18n'));
       if (value) nodes[i].textContent = value;
     }
+    showOperator();
     var labelled = document.querySelectorAll('[data-i18n-aria-label]');
     for (var j = 0; j < labelled.length; j++) {
       var label = text(labelled[j].getAttribute('data-i18n-aria-label'));
       if (label) labelled[j].setAttribute('aria-label', label);
     }
+  }
+
+  /** "Boussole is run by <name>. For a question about your data: <contact>" (built as text, never HTML). */
+  function showOperator() {
+    var line = document.getElementById('operator');
+    var operator = site && site.operator;
+    if (!line || !operator || !operator.name) return;
+    line.textContent = text('privacyOperator').replace('{name}', operator.name);
+    if (operator.contact) {
+      var link = document.createElement('a');
+      var contact = String(operator.contact);
+      link.href = /^https:\/\//.test(contact) ? contact : contact.indexOf('@') > 0 ? 'mailto:' + contact : 'tel:' + contact.replace(/[^0-9+]/g, '');
+      link.textContent = contact;
+      link.dir = 'ltr';
+      line.appendChild(link);
+    }
+    line.hidden = false;
   }
 
   function showNotice(key) {
@@ -79,6 +99,16 @@
     var notice = document.getElementById('notice');
     notice.hidden = true;
     notice.removeAttribute('data-i18n');
+  }
+
+  function loadSite() {
+    return fetch('/site.json', { credentials: 'same-origin' })
+      .then(function (res) {
+        return res.ok ? res.json() : {};
+      })
+      .catch(function () {
+        return {};
+      });
   }
 
   function loadStrings() {
@@ -307,9 +337,10 @@
 
   function start() {
     state.language = browserLanguage();
-    loadStrings()
+    Promise.all([loadStrings(), loadSite()])
       .then(function (loaded) {
-        strings = loaded || {};
+        strings = loaded[0] || {};
+        site = loaded[1] || {};
         applyLanguage();
         if (!window.WebChat) throw new Error('Web Chat bundle missing');
         return connect(storedConversation());

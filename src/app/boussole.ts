@@ -244,7 +244,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       whatsapp && key.startsWith(`${WHATSAPP_CHANNEL_ID}/`) ? { channelId: WHATSAPP_CHANNEL_ID, conversation: { id: key.slice(WHATSAPP_CHANNEL_ID.length + 1) } as ConversationReference['conversation'] } : undefined;
     app.use('/helpdesk', helpdesk.router(handoff, deliver, bassins, (b, lang) => render(lang).bassinName(b as BassinId), reachBack));
     app.use(journeysRoutes(graphs, t));
-    app.use(webRoutes());
+    app.use(webRoutes({ operator: { name: cfg.OPERATOR_NAME, contact: cfg.OPERATOR_CONTACT } }));
     app.use(notFound);
     app.use(errorHandler(log));
 

@@ -17,7 +17,7 @@ let chat: ChatPage;
 
 beforeAll(async () => {
   app = await startBoussole({
-    env: { MONGODB_URI: process.env.TEST_MONGODB_URI, MONGODB_DB: `t_${crypto.randomBytes(5).toString('hex')}`, PORT: '0', BOT_AUTH: 'local', DATA_DIR: `/tmp/boussole-browser-${process.pid}` },
+    env: { MONGODB_URI: process.env.TEST_MONGODB_URI, MONGODB_DB: `t_${crypto.randomBytes(5).toString('hex')}`, PORT: '0', BOT_AUTH: 'local', DATA_DIR: `/tmp/boussole-browser-${process.pid}`, OPERATOR_NAME: 'Exemple asbl', OPERATOR_CONTACT: 'privacy@example.org' },
     log: silentLogger,
   });
   browser = await launchBrowser();
@@ -125,6 +125,11 @@ test('the page\'s own buttons: restart and change language work without typing; 
   try {
     const { page } = visitor;
     await waitForText(page, 'Quelle langue préférez-vous ?');
+    // The privacy notice says who runs the service and how to reach them (from the settings).
+    await page.getByText('Comment vos données sont utilisées').click();
+    await page.locator('#operator').getByText(/Boussole est un service de Exemple asbl/).waitFor({ state: 'visible' });
+    await expect(page.locator('#operator a').getAttribute('href')).resolves.toBe('mailto:privacy@example.org');
+    await page.getByText('Comment vos données sont utilisées').click();
     await clickSuggestedAction(page, 'Français');
     await waitForText(page, /pour vous/);
     const menu = page.locator('#chat-menu summary');

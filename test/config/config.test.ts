@@ -24,6 +24,7 @@ describe('configuration from environment variables', () => {
     [{ MONGODB_DB: 'a b' }, /MONGODB_DB="a b" is invalid/],
     [{ BOT_AUTH: 'none' }, /BOT_AUTH="none" is invalid/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud" is invalid/],
+    [{ OPERATOR_CONTACT: 'javascript:alert(1)' }, /OPERATOR_CONTACT="javascript:alert\(1\)" is invalid/],
     [{ CATALOGUE_AUTO_IMPORT: 'maybe' }, /CATALOGUE_AUTO_IMPORT="maybe" is invalid/],
     [{ MICROSOFT_APP_ID: 'abc', BOT_AUTH: 'local' }, /BOT_AUTH=local cannot be combined with MICROSOFT_APP_ID/],
   ])('%j stops the start with a message naming the variable', (env, message) => {

@@ -41,6 +41,7 @@ test.each([
   ['/', 'text/html', 'no-cache', 'index.html'],
   ['/app.js', 'text/javascript', 'no-cache', 'app.js'],
   ['/format.js', 'text/javascript', 'no-cache', 'format.js'],
+  ['/favicon.svg', 'image/svg+xml', 'public, max-age=86400', 'favicon.svg'],
   ['/style.css', 'text/css', 'no-cache', 'style.css'],
   ['/strings.json', 'application/json', 'no-cache', 'strings.json'],
 ])('%s is served as %s with security headers', async (route, type, cache, file) => {
@@ -92,4 +93,21 @@ test('every data-i18n key of the page exists in the strings', () => {
   const keys = [...html.matchAll(/data-i18n(?:-aria-label)?="([^"]+)"/g)].map((m) => m[1]);
   expect(keys.length).toBeGreaterThan(3);
   for (const key of keys) expect(strings.fr).toHaveProperty(key);
+});
+
+test('/site.json says who runs the service when the settings name them, and nothing otherwise', async () => {
+  const unset = await get('/site.json');
+  expect(unset.status).toBe(200);
+  expect(JSON.parse(unset.body.toString('utf8'))).toEqual({ operator: null });
+  const app = express();
+  app.use(webRoutes({ operator: { name: 'Exemple asbl', contact: 'privacy@example.org' } }));
+  const named = http.createServer(app);
+  await new Promise<void>((resolve) => named.listen(0, '127.0.0.1', resolve));
+  try {
+    const res = await fetch(`http://127.0.0.1:${(named.address() as AddressInfo).port}/site.json`);
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(await res.json()).toEqual({ operator: { name: 'Exemple asbl', contact: 'privacy@example.org' } });
+  } finally {
+    await new Promise<void>((resolve) => named.close(() => resolve()));
+  }
 });

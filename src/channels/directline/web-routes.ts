@@ -24,6 +24,8 @@ export interface WebRoutesOptions {
   webDir?: string;
   /** Path of Web Chat's prebuilt bundle. Default: botframework-webchat's dist/webchat.js. */
   webchatBundle?: string;
+  /** Who runs the service and how to reach them, for the privacy notice (unset: not said). */
+  operator?: { name?: string; contact?: string };
 }
 
 interface Asset {
@@ -90,11 +92,18 @@ export function webRoutes(opts: WebRoutesOptions = {}): Router {
     '/': loadAsset(path.join(webDir, 'index.html'), 'text/html; charset=utf-8', REVALIDATE),
     '/app.js': loadAsset(path.join(webDir, 'app.js'), 'text/javascript; charset=utf-8', REVALIDATE),
     '/format.js': loadAsset(path.join(webDir, 'format.js'), 'text/javascript; charset=utf-8', REVALIDATE),
+    '/favicon.svg': loadAsset(path.join(webDir, 'favicon.svg'), 'image/svg+xml', BUNDLE_CACHE),
     '/style.css': loadAsset(path.join(webDir, 'style.css'), 'text/css; charset=utf-8', REVALIDATE),
     '/strings.json': loadAsset(path.join(webDir, 'strings.json'), 'application/json; charset=utf-8', REVALIDATE),
     '/vendor/webchat.js': loadAsset(opts.webchatBundle ?? webchatBundlePath(), 'text/javascript; charset=utf-8', BUNDLE_CACHE),
   };
   const router = express.Router();
   for (const [route, asset] of Object.entries(assets)) router.get(route, serve(asset));
+  // What the page says about who runs it (from the settings, so the same page serves any deployment).
+  const site = { operator: opts.operator?.name ? { name: opts.operator.name, contact: opts.operator.contact ?? null } : null };
+  router.get('/site.json', (_req, res) => {
+    res.set('Cache-Control', REVALIDATE);
+    res.json(site);
+  });
   return router;
 }
