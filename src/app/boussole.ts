@@ -7,13 +7,14 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ConversationState, UserState, type Activity, type ConversationReference, type TurnContext } from 'botbuilder-core';
 import { Places } from '../catalogue/places';
-import type { BassinId } from '../catalogue/schema';
+import type { BassinId, Lang } from '../catalogue/schema';
 import { loadSeed } from '../catalogue/seed';
 import { loadConfig, type Config } from '../config/config';
 import { openDatabase, type Database } from '../db/database';
 import { loadGraphs } from '../engine/graph-loader';
 import { Engine } from '../engine/interpreter';
-import { createI18n } from '../i18n/i18n';
+import { createI18n, pickText } from '../i18n/i18n';
+import { situationInWords } from '../helpdesk/situation-words';
 import { createLogger, type Logger } from '../logging/logger';
 import { BoussoleBot } from '../bot/boussole-bot';
 import { BoussoleDialog } from '../bot/boussole-dialog';
@@ -106,7 +107,8 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const helpdesks = await catalogue.helpdesks();
     const { t } = createI18n();
     const understanding = await createUnderstanding({ communes, facts: graphs.facts, modelCacheDir: cfg.NLU_MODEL_CACHE ? path.join(cfg.TOOLS_DIR, 'nlu-models') : null });
-    const engine = new Engine(graphs.graphs, graphs.facts, mongoPorts(new CatalogueSnapshot(catalogue), unmet, places), understanding.parseAnswer);
+    const snapshot = new CatalogueSnapshot(catalogue);
+    const engine = new Engine(graphs.graphs, graphs.facts, mongoPorts(snapshot, unmet, places), understanding.parseAnswer);
     const render = renderContextFactory(t, places, bassins, helpdesks);
 
     const dlAdapter = new DirectLineAdapter({ repository: directLineRepo, log, lease: leases ? (conversationId, activityId) => turnInOrder(leases, inbox, conversationId, activityId) : undefined });
@@ -242,7 +244,17 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     // A WhatsApp number is kept as long as its conversation: a callback case from there can be written to.
     const reachBack = (key: string): Partial<ConversationReference> | undefined =>
       whatsapp && key.startsWith(`${WHATSAPP_CHANNEL_ID}/`) ? { channelId: WHATSAPP_CHANNEL_ID, conversation: { id: key.slice(WHATSAPP_CHANNEL_ID.length + 1) } as ConversationReference['conversation'] } : undefined;
-    app.use('/helpdesk', helpdesk.router(handoff, deliver, bassins, (b, lang) => render(lang).bassinName(b as BassinId), reachBack));
+    // The console shows a case in words of the agent's language, never the bot's codes.
+    const describe = (c: Parameters<typeof situationInWords>[0], lang: Lang) =>
+      situationInWords(c, lang, {
+        t,
+        communeName: (nis, l) => render(l).communeName(nis),
+        serviceName: async (id, l) => {
+          const service = await snapshot.serviceById(id);
+          return service ? pickText(service.name, l)?.text : undefined;
+        },
+      });
+    app.use('/helpdesk', helpdesk.router(handoff, deliver, bassins, (b, lang) => render(lang).bassinName(b as BassinId), reachBack, describe));
     app.use(journeysRoutes(graphs, t));
     app.use(webRoutes({ operator: { name: cfg.OPERATOR_NAME, contact: cfg.OPERATOR_CONTACT } }));
     app.use(notFound);

@@ -20,6 +20,7 @@ import { rejectDeepJson } from '../server/json-depth';
 import { type ActionResult, type CaseActions } from './case-actions';
 import type { HelpdeskEvent, HelpdeskEvents, Presence } from './live-events';
 import { hashPassword, passwordProblem, MAX_PASSWORD_LENGTH } from './passwords';
+import type { SituationWords } from './situation-words';
 import { attemptLimiter, sameOrigin, type StaffAuth } from './staff-auth';
 
 export interface ConsoleDeps {
@@ -32,6 +33,8 @@ export interface ConsoleDeps {
   presence: Presence;
   bassins: Array<{ id: string }>;
   bassinName(id: string, lang: Lang): string;
+  /** A case's reason, situation and services in words of the agent's language. */
+  describe?(c: CaseRecord, lang: Lang): Promise<SituationWords>;
   log: Logger;
   /** Ends every open event stream (shutdown). */
   streams?: Set<Response>;
@@ -146,7 +149,11 @@ export function consoleRoutes(d: ConsoleDeps): Router {
 
   api.get('/cases/:id', async (req, res) => {
     const id = withCase(req, res);
-    if (id) reply(res, await d.actions.view(req.staff!.account, id), (v) => ({ case: v.case, messages: v.messages.map((m) => ({ id: m._id, from: m.from, text: m.text, name: m.name, alarm: m.alarm, at: m.at })) }));
+    if (!id) return;
+    const lang = (LANGUAGES as readonly string[]).includes(String(req.query.lang)) ? (String(req.query.lang) as Lang) : 'fr';
+    const view = await d.actions.view(req.staff!.account, id);
+    const words = view.ok && d.describe ? await d.describe(view.value.case, lang).catch(() => undefined) : undefined;
+    reply(res, view, (v) => ({ case: v.case, ...(words ? { words } : {}), messages: v.messages.map((m) => ({ id: m._id, from: m.from, text: m.text, name: m.name, alarm: m.alarm, at: m.at })) }));
   });
 
   api.post('/cases/:id/take', async (req, res) => {

@@ -12,7 +12,7 @@ import { AuditRepository } from '../repositories/audit-repository';
 import type { HandoffRepository } from '../repositories/handoff-repository';
 import { StaffRepository } from '../repositories/staff-repository';
 import { CaseActions, type Deliver, type ReachBack } from './case-actions';
-import { consoleRoutes } from './console-routes';
+import { consoleRoutes, type ConsoleDeps } from './console-routes';
 import { createLiveDesk } from './live-desk';
 import { HelpdeskEvents, Presence } from './live-events';
 import { StaffAuth } from './staff-auth';
@@ -30,7 +30,7 @@ export interface HelpdeskParts {
   audit: AuditRepository;
   ensureIndexes(): Promise<void>;
   /** Needs the handoff flow, which needs the desk: wired in two steps. */
-  router(flow: HandoffFlow, deliver: Deliver, bassins: Array<{ id: string }>, bassinName: (id: string, lang: Lang) => string, reachBack?: ReachBack): Router;
+  router(flow: HandoffFlow, deliver: Deliver, bassins: Array<{ id: string }>, bassinName: (id: string, lang: Lang) => string, reachBack?: ReachBack, describe?: ConsoleDeps['describe']): Router;
   purgeExpired(): Promise<number>;
   /** Ends open event streams so the server can close. */
   closeStreams(): void;
@@ -53,9 +53,9 @@ export function createHelpdesk(o: { db: Db; cfg: Config; repo: HandoffRepository
       await staff.ensureIndexes();
       await audit.ensureIndexes();
     },
-    router(flow, deliver, bassins, bassinName, reachBack) {
+    router(flow, deliver, bassins, bassinName, reachBack, describe) {
       const actions = new CaseActions({ repo: o.repo, audit, events, flow, deliver, reachBack, log: o.log, caseRetentionDays: o.cfg.CASE_RETENTION_DAYS, now: o.now });
-      return consoleRoutes({ auth, staff, repo: o.repo, audit, actions, events, presence, bassins, bassinName, log: o.log, streams });
+      return consoleRoutes({ auth, staff, repo: o.repo, audit, actions, events, presence, bassins, bassinName, describe, log: o.log, streams });
     },
     async purgeExpired() {
       return (await staff.purgeExpired()) + (await audit.purgeExpired());

@@ -39,6 +39,11 @@ export class CatalogueSnapshot {
     return (await this.current()).services.filter((s) => s.themes.some((t) => wanted.has(t)));
   }
 
+  /** One service by id (its name for the Helpdesk console). */
+  async serviceById(id: string): Promise<Service | undefined> {
+    return (await this.current()).services.find((s) => s.id === id);
+  }
+
   async rendezvousForBassin(bassin: string): Promise<Rendezvous[]> {
     return (await this.current()).rendezvousByBassin.get(bassin) ?? [];
   }

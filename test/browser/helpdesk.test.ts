@@ -105,7 +105,13 @@ test('a person asks for a human in the web chat; an agent takes the case in the 
   const item = console_.locator('#cases button').filter({ hasText: 'Bassin Sud-Est' }).first();
   await item.waitFor();
   await item.click();
-  await console_.locator('#facts').getByText('21005').waitFor();
+  // The situation in words, never the bot's codes: the commune's name, the housing problem, the reason.
+  await console_.locator('#facts').getByText('Etterbeek').waitFor();
+  await console_.locator('#facts').getByText(/insalubre/).waitFor();
+  await console_.locator('#case-meta').getByText(/a demandé une personne/).waitFor();
+  const situation = await console_.locator('#facts').innerText();
+  expect(situation).not.toMatch(/21005|unhealthy|housing_situation|\bjourney\b/);
+  await expect(console_.locator('#services').innerText()).resolves.not.toMatch(/dirl-plainte/);
   await console_.locator('#transcript').getByText('logement insalubre a etterbeek').waitFor();
   await console_.getByRole('button', { name: 'Prendre ce dossier' }).click();
   await waitForText(p, 'Sara, du Helpdesk, est avec vous.');

@@ -171,22 +171,29 @@
 
   function showCase(id) {
     openCase = id;
-    return api('GET', '/cases/' + encodeURIComponent(id)).then(function (data) {
+    return api('GET', '/cases/' + encodeURIComponent(id) + '?lang=' + encodeURIComponent(lang)).then(function (data) {
       var c = data.case;
+      // The server says the reason, the situation and the services in words; codes only if it cannot.
+      var words = data.words || null;
       showPanel('case');
       $('case-title').textContent = s('case.title', { bassin: bassinName(c.situation.bassin) });
-      $('case-meta').textContent = [s('case.status_' + c.status), s('case.mode_' + c.mode), s('case.reason') + ': ' + c.reason, s('case.language') + ': ' + c.language, when(c.createdAt), c.assigneeName ? s('case.assignee') + ': ' + c.assigneeName : '', c.outcome ? s('outcomes.' + c.outcome) : '', c.feedback ? s('case.feedback') + ': ' + s('feedback.' + c.feedback) : ''].filter(Boolean).join(' · ');
+      $('case-meta').textContent = [s('case.status_' + c.status), s('case.mode_' + c.mode), s('case.reason') + ': ' + (words ? words.reason : c.reason), s('case.language') + ': ' + c.language, when(c.createdAt), c.assigneeName ? s('case.assignee') + ': ' + c.assigneeName : '', c.outcome ? s('outcomes.' + c.outcome) : '', c.feedback ? s('case.feedback') + ': ' + s('feedback.' + c.feedback) : ''].filter(Boolean).join(' · ');
       var facts = $('facts');
       facts.textContent = '';
-      var f = Object.assign({ journey: c.situation.journey }, c.situation.facts || {});
-      Object.keys(f).forEach(function (k) {
-        if (f[k] === undefined || f[k] === null || f[k] === '') return;
-        facts.appendChild(el('dt', { text: k }));
-        facts.appendChild(el('dd', { text: String(f[k]) }));
+      var shown = words ? words.facts : [];
+      if (!words) {
+        var f = Object.assign({ journey: c.situation.journey }, c.situation.facts || {});
+        Object.keys(f).forEach(function (k) {
+          if (f[k] !== undefined && f[k] !== null && f[k] !== '') shown.push({ fact: k, label: k, value: String(f[k]) });
+        });
+      }
+      shown.forEach(function (item) {
+        facts.appendChild(el('dt', { text: item.label, title: item.fact }));
+        facts.appendChild(el('dd', { text: item.value }));
       });
       var services = $('services');
       services.textContent = '';
-      (c.situation.servicesSuggested || []).forEach(function (sid) { services.appendChild(el('li', { text: sid })); });
+      (words ? words.services : (c.situation.servicesSuggested || []).map(function (sid) { return { id: sid, name: sid }; })).forEach(function (sv) { services.appendChild(el('li', { text: sv.name, title: sv.id })); });
       if (!(c.situation.servicesSuggested || []).length) services.appendChild(el('li', { class: 'muted', text: s('case.no_services') }));
       $('contact-box').hidden = !c.contact;
       $('contact').textContent = c.contact ? c.contact.value + (c.timeOfDay ? ' · ' + s('case.time_' + c.timeOfDay) : '') : '';

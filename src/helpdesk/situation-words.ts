@@ -1,0 +1,49 @@
+/**
+ * A case as a Helpdesk agent reads it: the reason, the situation's facts and the services already
+ * offered in words of the agent's language ("a demandé une personne", "Commune: Etterbeek",
+ * "Logement: insalubre"), never the codes the bot keeps (asked_for_person, 21005, unhealthy).
+ * An unknown code (a new journey's reason or option) is shown as it is rather than hidden.
+ */
+import type { Lang } from '../catalogue/schema';
+import type { Translate } from '../i18n/i18n';
+
+export interface SituationWords {
+  reason: string;
+  facts: Array<{ fact: string; label: string; value: string }>;
+  services: Array<{ id: string; name: string }>;
+}
+
+export interface DescribeDeps {
+  t: Translate;
+  communeName(nis: string, lang: Lang): string | undefined;
+  serviceName(id: string, lang: Lang): Promise<string | undefined>;
+}
+
+export interface DescribedCase {
+  reason: string;
+  situation: { journey?: string; facts?: Record<string, unknown>; servicesSuggested?: string[] };
+}
+
+/** The text for `key`, or undefined where the locales have none (i18next gives the key back). */
+function known(t: Translate, lang: Lang, key: string): string | undefined {
+  const text = t(lang, key);
+  const bare = key.includes(':') ? key.slice(key.indexOf(':') + 1) : key;
+  return text && text !== key && text !== bare ? text : undefined;
+}
+
+function valueInWords(fact: string, value: unknown, lang: Lang, d: DescribeDeps): string {
+  if (value === true || value === 'true') return d.t(lang, 'common.yes');
+  if (value === false || value === 'false') return d.t(lang, 'common.no');
+  const v = String(value);
+  if (fact === 'commune') return d.communeName(v, lang) ?? v;
+  if (fact === 'journey') return known(d.t, lang, `facts.theme.options.${v}`) ?? v;
+  return known(d.t, lang, `facts.${fact}.options.${v}`) ?? v;
+}
+
+export async function situationInWords(c: DescribedCase, lang: Lang, d: DescribeDeps): Promise<SituationWords> {
+  const facts = Object.entries({ journey: c.situation.journey, ...(c.situation.facts ?? {}) })
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([fact, v]) => ({ fact, label: known(d.t, lang, `console:facts.${fact}`) ?? fact, value: valueInWords(fact, v, lang, d) }));
+  const services = await Promise.all((c.situation.servicesSuggested ?? []).map(async (id) => ({ id, name: (await d.serviceName(id, lang)) ?? id })));
+  return { reason: known(d.t, lang, `console:reasons.${c.reason}`) ?? c.reason.replace(/_/g, ' '), facts, services };
+}
