@@ -513,7 +513,11 @@ export class BoussoleDialog extends Dialog {
         // The page clears the conversation from the screen and the device when it sees this.
         return [message(t(lang, 'global.forgotten'), lang, { channelData: { forgotten: true } })];
       case 'more': {
-        if (!mem.pending.length) return [message(t(lang, 'common.no_more'), lang)];
+        if (!mem.pending.length) {
+          // Not a dead end: the next useful steps, a person or another need.
+          const next = [t(lang, 'common.person'), t(lang, 'common.menu')];
+          return [message(t(lang, 'common.no_more'), lang, { suggestedActions: { to: [], actions: next.map((b) => ({ type: 'imBack', title: b, value: b })) } })];
+        }
         const page = mem.pending.slice(0, 3);
         mem.pending = mem.pending.slice(3);
         const rc = this.deps.render(lang, mem.engine?.facts.audience === 'professional' ? 'professional' : 'resident');

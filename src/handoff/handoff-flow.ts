@@ -144,7 +144,7 @@ export function createHandoff(d: HandoffDeps): HandoffFlow {
       reason: req.reason,
       language: req.lang,
       situation: { journey: req.journey, facts: { ...req.facts }, bassin: req.bassin, servicesSuggested: req.servicesSuggested },
-      ...(mode === 'callback' ? { contact: s.data.contact as CaseRecord['contact'], timeOfDay: s.data.timeOfDay as TimeOfDay } : {}),
+      ...(mode === 'callback' ? { contact: s.data.contact as CaseRecord['contact'], ...(s.data.timeOfDay ? { timeOfDay: s.data.timeOfDay as TimeOfDay } : {}) } : {}),
       ...(withTranscript ? { transcript: view.transcript } : {}),
       conversation: { key: sessionKey(ctx), ...(mode === 'live' ? { ref: s.data.ref as Record<string, unknown> } : {}) },
       status: 'new',
@@ -292,6 +292,13 @@ export function createHandoff(d: HandoffDeps): HandoffFlow {
             }
             await save({ ...s, tries: s.tries + 1 });
             return [msg(t(lang, 'invalid_contact'), lang, { channelData: { question: { slot: 'handoff_contact', kind: 'text' } } })];
+          }
+          if (contact.kind === 'email') {
+            // An e-mail is written to, not called: no "when should we call you?".
+            const data = { ...s.data, contact };
+            if (typeof s.data.transcriptConsent === 'boolean') return register(ctx, { ...s, data }, view, s.data.transcriptConsent);
+            await save({ ...s, step: 'transcript', data, tries: 0 });
+            return [msg(t(lang, 'ask_transcript'), lang, { ...yesNoButtons(lang), channelData: { question: { slot: 'handoff_transcript', kind: 'yesno' } } })];
           }
           await save({ ...s, step: 'time', data: { ...s.data, contact }, tries: 0 });
           return [msg(t(lang, 'ask_time'), lang, { ...buttons(TIMES.map((x) => t(lang, `time.${x}`))), channelData: { question: { slot: 'handoff_time', kind: 'choice', options: [...TIMES] } } })];

@@ -56,8 +56,9 @@ async function open(app: AppProcess, locale: string): Promise<DirectLineClient> 
 }
 
 test('database paused: a crisis message gets 112 and the helpline at once from memory, a new visitor can start, and everything is answered once when it is back', async () => {
-  // A pause, not a hang: the app must not restart the paused server while this test holds it.
-  const app = await startApp(tmp('pause'), { STORAGE_HEAL_AFTER_MS: '600000' });
+  // The app as shipped: if the pause outlasts STORAGE_HEAL_AFTER_MS, its healing may restart the
+  // paused server (then there is nothing to resume), and a client stuck after the pause is renewed.
+  const app = await startApp(tmp('pause'));
   running.push(app);
   const amal = await open(app, 'fr-FR');
   await amal.pollUntil((s) => s.some(isBot), 30_000);
@@ -84,10 +85,12 @@ test('database paused: a crisis message gets 112 and the helpline at once from m
   await until(async () => (await pollQuietly(bram)) && shown(bram).some((a) => isBot(a) && /bewaard/.test(a.text ?? '')), 15_000, 'the Dutch notice');
   const hello = await say(bram, 'ik zoek een huisarts in Schaarbeek', 'nl-BE');
 
-  process.kill(pid, 'SIGCONT');
+  if (alive(pid)) process.kill(pid, 'SIGCONT');
   paused.splice(0);
 
-  const answer = await answerTo(amal, crisis.clientId);
+  const answer = await answerTo(amal, crisis.clientId).catch((e: Error) => {
+    throw new Error(`${e.message}\napp events: ${app.events().slice(-60).join(', ')}\nreasons: ${app.reasons().slice(-20).join(', ')}`);
+  });
   expect(answer.map((a) => a.text).join(' ')).toMatch(/112/);
   const bramAnswer = await answerTo(bram, hello.clientId);
   expect(bramAnswer.length).toBeGreaterThan(0);
@@ -172,7 +175,7 @@ test('database lost during a Helpdesk callback request: the case is written and 
   running.push(app);
   const client = await open(app, 'en-GB');
   await client.pollUntil((s) => s.some(isBot), 30_000);
-  for (const text of ['talk to a person', 'yes', 'my email is amal.b@example.org', 'Any time']) {
+  for (const text of ['talk to a person', 'yes', 'my email is amal.b@example.org']) {
     const m = await say(client, text, 'en-GB');
     await answerTo(client, m.clientId);
   }

@@ -27,6 +27,8 @@ interface Expect {
   notText?: string[];
   /** Every reply of the turn is in this language. */
   locale?: string;
+  /** The turn's last reply offers these buttons (suggested actions), in this order. */
+  buttons?: string[];
   /** The safety net answered at this level, giving this number first. */
   safety?: { level: 'ask' | 'urgent' | 'emergency'; first: string };
 }
@@ -70,6 +72,7 @@ test.each(cases)('%s', async (_name, c) => {
     if (e.locale) expect({ where, locales: [...new Set(replies.map((r) => r.locale))] }).toEqual({ where, locales: [e.locale] });
     for (const s of e.text ?? []) expect({ where, found: replies.some((r) => (r.text ?? '').toLowerCase().includes(s.toLowerCase())) }).toEqual({ where, found: true });
     for (const s of e.notText ?? []) expect({ where, absent: s, found: replies.some((r) => (r.text ?? '').toLowerCase().includes(s.toLowerCase())) }).toEqual({ where, absent: s, found: false });
+    if (e.buttons) expect({ where, buttons: (replies[replies.length - 1]?.suggestedActions?.actions ?? []).map((a) => a.title) }).toEqual({ where, buttons: e.buttons });
     if (e.safety) {
       const sd = replies.map((r) => (r.channelData as { safety?: { level: string; numbers: Array<{ id: string }> } } | undefined)?.safety).find(Boolean);
       expect({ where, level: sd?.level, first: sd?.numbers[0]?.id }).toEqual({ where, ...e.safety });

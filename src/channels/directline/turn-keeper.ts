@@ -215,7 +215,14 @@ export class TurnKeeper {
           if (!from?.id) return;
           await this.guard(() => repo.createConversation({ id: item.conversationId, userId: from.id!, locale: item.activity.locale as string | undefined }));
         }
-        if (await this.storedAlready(item.conversationId, item.activity)) return;
+        // Stored after all by the write that timed out: its turn may never have run (the write's
+        // caller had given up on it), so it runs now unless it was answered.
+        const storedSeq = await this.storedAlready(item.conversationId, item.activity);
+        if (storedSeq !== undefined) {
+          const storedId = activityId(item.conversationId, storedSeq);
+          if (!(await this.answered(item.conversationId, storedId))) await this.run(item.conversationId, storedId, { ...item.activity, id: storedId });
+          return;
+        }
         const seqs = await this.guard(() => repo.appendActivities(item.conversationId, [item.activity]));
         if (!seqs) return; // erased meanwhile
         const id = activityId(item.conversationId, seqs[0]);
@@ -273,12 +280,12 @@ export class TurnKeeper {
     return after.some((a) => (start ? (a.activity.from as { role?: string } | undefined)?.role === 'bot' : a.activity.replyToId === id));
   }
 
-  /** A message kept after a timed-out write may have been stored after all (Web Chat's clientActivityID tells). */
-  private async storedAlready(conversationId: string, activity: Record<string, unknown>): Promise<boolean> {
+  /** A message kept after a timed-out write may have been stored after all (Web Chat's clientActivityID tells): its number. */
+  private async storedAlready(conversationId: string, activity: Record<string, unknown>): Promise<number | undefined> {
     const clientId = (activity.channelData as { clientActivityID?: unknown } | undefined)?.clientActivityID;
-    if (typeof clientId !== 'string') return false;
+    if (typeof clientId !== 'string') return undefined;
     const all = await this.guard(() => this.opts.repository.listActivities(conversationId, 0, 1000));
-    return all.some((a) => (a.activity.channelData as { clientActivityID?: unknown } | undefined)?.clientActivityID === clientId);
+    return all.find((a) => (a.activity.channelData as { clientActivityID?: unknown } | undefined)?.clientActivityID === clientId)?.seq;
   }
 
   startActivity(conversationId: string, userId: string, locale?: string): Record<string, unknown> {
