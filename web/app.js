@@ -101,18 +101,9 @@
     notice.removeAttribute('data-i18n');
   }
 
-  function loadSite() {
-    return fetch('/site.json', { credentials: 'same-origin' })
-      .then(function (res) {
-        return res.ok ? res.json() : {};
-      })
-      .catch(function () {
-        return {};
-      });
-  }
-
-  function loadStrings() {
-    return fetch('/strings.json', { credentials: 'same-origin' })
+  /** A JSON file of the page's own server, or {} when it cannot be had (the page still works). */
+  function loadJson(url) {
+    return fetch(url, { credentials: 'same-origin' })
       .then(function (res) {
         return res.ok ? res.json() : {};
       })
@@ -277,6 +268,7 @@
   function connect(resume) {
     var issuing = resume ? Promise.resolve({ token: resume.token, conversationId: resume.conversationId }) : generateToken();
     return issuing.then(function (issued) {
+      var resumed = false;
       var directLine = window.WebChat.createDirectLine({
         token: issued.token,
         domain: window.location.origin + API,
@@ -324,7 +316,6 @@
           };
         };
       });
-      var resumed = false;
       chat = { directLine: directLine, store: store, conversationId: issued.conversationId, token: issued.token };
       render();
     })
@@ -337,7 +328,7 @@
 
   function start() {
     state.language = browserLanguage();
-    Promise.all([loadStrings(), loadSite()])
+    Promise.all([loadJson('/strings.json'), loadJson('/site.json')])
       .then(function (loaded) {
         strings = loaded[0] || {};
         site = loaded[1] || {};

@@ -53,6 +53,27 @@
   }
 
   /**
+   * `text` with each match of `re` (global) replaced by `match(...)` (the arguments of a replace
+   * callback) and each piece between matches by `gap(piece)`.
+   */
+  function mapMatches(text, re, gap, match) {
+    var out = '';
+    var last = 0;
+    text.replace(re, function () {
+      var m = arguments[0];
+      var offset = arguments[arguments.length - 2];
+      out += gap(text.slice(last, offset)) + match.apply(null, arguments);
+      last = offset + m.length;
+      return m;
+    });
+    return out + gap(text.slice(last));
+  }
+
+  function same(piece) {
+    return piece;
+  }
+
+  /**
    * A text with its phone numbers, e-mail and web addresses as Markdown links; `rtl` isolates them
    * and every run of digits with separators. Text already inside a Markdown link is left alone.
    */
@@ -62,18 +83,10 @@
     return parts
       .map(function (part, i) {
         if (i % 2 === 1) return part; // an existing Markdown link
-        var out = '';
-        var last = 0;
-        part.replace(LINKS, function (m, url, email, phone, short, offset) {
-          var before = part.slice(last, offset);
-          out += rtl ? isolateDigits(before) : before;
+        return mapMatches(part, LINKS, rtl ? isolateDigits : same, function (m, url, email) {
           var href = url ? (/^www\./.test(url) ? 'https://' + url : url) : email ? 'mailto:' + email : telUri(m);
-          out += '[' + escapeLabel(rtl ? isolate(m) : m) + '](' + href + ')';
-          last = offset + m.length;
-          return m;
+          return '[' + escapeLabel(rtl ? isolate(m) : m) + '](' + href + ')';
         });
-        var rest = part.slice(last);
-        return out + (rtl ? isolateDigits(rest) : rest);
       })
       .join('');
   }
@@ -81,14 +94,7 @@
   /** A button or label (no links possible there): only the isolates. */
   function formatLabel(text, rtl) {
     if (!rtl || typeof text !== 'string') return text;
-    var out = '';
-    var last = 0;
-    text.replace(new RegExp(EMAIL.source + '|' + PHONE.source, 'g'), function (m, offset) {
-      out += isolateDigits(text.slice(last, offset)) + isolate(m);
-      last = offset + m.length;
-      return m;
-    });
-    return out + isolateDigits(text.slice(last));
+    return mapMatches(text, new RegExp(EMAIL.source + '|' + PHONE.source, 'g'), isolateDigits, isolate);
   }
 
   /** Adaptive Card elements, in place: texts and facts get links, action titles the isolates. */

@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder-core';
 import type { Collection, Db } from 'mongodb';
 import { Buckets, breathe } from './buckets';
+import { RecentMap } from './recent-map';
 import { ensureExpiryIndex } from './expiry';
 import type { StoreLayout } from './store-layout';
 
@@ -32,7 +33,7 @@ export class MongoBotStorage implements Storage {
    * app per data directory). FerretDB's SQLite backend evaluates even an `_id` lookup by reading its
    * whole table, so each turn's read would cost in proportion to every stored state.
    */
-  private readonly cache?: Map<string, StateDoc>;
+  private readonly cache?: RecentMap<string, StateDoc>;
   constructor(
     db: Db,
     private readonly retentionMs: number,
@@ -41,14 +42,11 @@ export class MongoBotStorage implements Storage {
     opts: { soleWriter?: boolean } = {},
   ) {
     this.cols = new Buckets<StateDoc>(db, collection, layout.buckets);
-    if (opts.soleWriter) this.cache = new Map();
+    if (opts.soleWriter) this.cache = new RecentMap(CACHED_STATES);
   }
 
   private remember(doc: StateDoc): void {
-    if (!this.cache) return;
-    this.cache.delete(doc._id);
-    this.cache.set(doc._id, doc);
-    if (this.cache.size > CACHED_STATES) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache?.set(doc._id, doc);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -116,7 +114,7 @@ export class MongoBotStorage implements Storage {
 
   /** Deletes every key that starts with a prefix (a conversation's or a user's state). */
   async deletePrefix(prefix: string): Promise<number> {
-    for (const key of [...(this.cache?.keys() ?? [])]) if (key.startsWith(prefix)) this.cache?.delete(key);
+    for (const key of this.cache?.keys() ?? []) if (key.startsWith(prefix)) this.cache?.delete(key);
     const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     let deleted = 0;
     for (const col of this.cols.all()) deleted += (await col.deleteMany({ _id: { $regex: `^${escaped}` } })).deletedCount;

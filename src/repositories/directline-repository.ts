@@ -29,6 +29,7 @@
  * activities need the purge anyway, so `purgeExpired()` runs on a timer.
  */
 import { Buckets, breathe } from './buckets';
+import { RecentMap } from './recent-map';
 import { ensureExpiryIndex } from './expiry';
 import type { StoreLayout } from './store-layout';
 import type { Collection, Db } from 'mongodb';
@@ -132,7 +133,7 @@ export class DirectLineRepository implements DirectLineStore {
   private readonly layout: StoreLayout;
   private readonly now: () => Date;
   /** Last number used, per conversation (its record's createdAt tells one life of an id from the next). */
-  private readonly lastSeqs = new Map<string, { seq: number; born: number }>();
+  private readonly lastSeqs = new RecentMap<string, { seq: number; born: number }>(REMEMBERED);
   /** Appends of one conversation in this process run one after the other (no self-contention). */
   private readonly appendQueues = new Map<string, Promise<unknown>>();
   /**
@@ -140,7 +141,7 @@ export class DirectLineRepository implements DirectLineStore {
    * (the embedded database: one app per data directory). FerretDB's SQLite backend evaluates even
    * an `_id` lookup by reading its whole table, and a message reads the record two or three times.
    */
-  private readonly records?: Map<string, ConversationDoc>;
+  private readonly records?: RecentMap<string, ConversationDoc>;
 
   constructor(
     db: Db,
@@ -153,7 +154,7 @@ export class DirectLineRepository implements DirectLineStore {
       soleWriter?: boolean;
     },
   ) {
-    if (opts.soleWriter) this.records = new Map();
+    if (opts.soleWriter) this.records = new RecentMap(REMEMBERED);
     this.layout = opts.layout ?? { buckets: 1, indexes: true };
     this.conversationBuckets = new Buckets<ConversationDoc>(db, DIRECTLINE_COLLECTIONS.conversations, this.layout.buckets);
     this.activityBuckets = new Buckets<ActivityDoc>(db, DIRECTLINE_COLLECTIONS.activities, this.layout.buckets);
@@ -181,21 +182,16 @@ export class DirectLineRepository implements DirectLineStore {
   }
 
   private remember(conversationId: string, born: Date, seq: number): void {
-    this.lastSeqs.delete(conversationId);
     this.lastSeqs.set(conversationId, { seq, born: born.getTime() });
-    if (this.lastSeqs.size > REMEMBERED) this.lastSeqs.delete(this.lastSeqs.keys().next().value as string);
   }
 
-  private remembered(conversationId: string, born: Date | undefined): number {
-    const known = this.lastSeqs.get(conversationId);
+  /** The last number this process used for this life of the id (`known`: as read earlier). */
+  private remembered(conversationId: string, born: Date | undefined, known = this.lastSeqs.get(conversationId)): number {
     return known && born && known.born === born.getTime() ? known.seq : 0;
   }
 
   private cacheRecord(doc: ConversationDoc): void {
-    if (!this.records) return;
-    this.records.delete(doc._id);
-    this.records.set(doc._id, doc);
-    if (this.records.size > REMEMBERED) this.records.delete(this.records.keys().next().value as string);
+    this.records?.set(doc._id, doc);
   }
 
   private forgetRecord(id: string): void {
@@ -309,8 +305,7 @@ export class DirectLineRepository implements DirectLineStore {
       if (!doc) {
         const record = this.records?.get(conversationId) ?? (await this.conversations(conversationId).findOne({ _id: conversationId }, { projection: { seqFloor: 1, lastSeq: 1, createdAt: 1 } }));
         const floor = record?.seqFloor ?? 0;
-        const writtenBefore = hint && record?.createdAt && hint.born === record.createdAt.getTime() ? hint.seq : 0;
-        if (Math.max(floor, record?.lastSeq ?? 0, writtenBefore) < seq) break; // nothing further: the usual empty poll
+        if (Math.max(floor, record?.lastSeq ?? 0, this.remembered(conversationId, record?.createdAt, hint)) < seq) break; // nothing further: the usual empty poll
         // Numbers have no gaps except below an erasure floor: continue above it.
         if (floor >= seq && !jumped) {
           jumped = true;
