@@ -357,7 +357,7 @@ export class BoussoleDialog extends Dialog {
       const again = mem.engine ? await engine.resume(mem.engine, requested) : await engine.start('main', { language: requested }, requested);
       return [message(this.deps.t(requested, 'global.language_changed'), requested), ...(await this.replies(ctx, mem, again))];
     }
-    if (decision === 'command') return this.globalCommand(ctx, mem, i.command!);
+    if (decision === 'command') return this.globalCommand(ctx, mem, i.command!, i.told);
     // A language read from this very text counts as the person's choice; the channel's locale only
     // decides how we speak until they choose.
     if (i.language) await this.setLanguage(ctx, mem, i.language.lang);
@@ -461,14 +461,15 @@ export class BoussoleDialog extends Dialog {
     await this.send(ctx, await this.replies(ctx, mem, step));
   }
 
-  private handoffRequest(mem: Memory, reason: string): HandoffRequest {
-    const facts = mem.engine?.facts ?? {};
+  /** `told`: what the message asking for a person also said ("… j'habite à Anderlecht"): the case keeps it. */
+  private handoffRequest(mem: Memory, reason: string, told: Facts = {}): HandoffRequest {
+    const facts: Facts = { ...(mem.engine?.facts ?? {}), ...told };
     const bassin = typeof facts.commune === 'string' ? this.deps.bassinOf(facts.commune, typeof facts.district === 'string' ? facts.district : undefined) : undefined;
     const services = ((mem.lastOrientation?.services as Array<{ id: string }> | undefined) ?? []).map((s) => s.id);
     return { reason, lang: this.lang(mem), facts, journey: mem.engine?.journey, bassin, servicesSuggested: services };
   }
 
-  private async globalCommand(ctx: TurnContext, mem: Memory, intent: NonNullable<ReturnType<Understanding['globalIntent']>>): Promise<Reply[]> {
+  private async globalCommand(ctx: TurnContext, mem: Memory, intent: NonNullable<ReturnType<Understanding['globalIntent']>>, told: Facts = {}): Promise<Reply[]> {
     const t = this.deps.t;
     const lang = this.lang(mem);
     const engine = this.deps.engine;
@@ -525,7 +526,7 @@ export class BoussoleDialog extends Dialog {
         return [servicesReply(page, mem.pending.length, '', rc, orientation)];
       }
       case 'human': {
-        const req = this.handoffRequest(mem, 'asked_for_person');
+        const req = this.handoffRequest(mem, 'asked_for_person', told);
         const viaHelpdesk = this.deps.handoff ? await this.deps.handoff(ctx, req) : undefined;
         if (viaHelpdesk) return viaHelpdesk;
         return [message([t(lang, 'handoff.offer'), ...helpdeskLines(this.deps.render(lang), req.bassin)].join('\n\n'), lang)];

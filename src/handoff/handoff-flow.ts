@@ -20,6 +20,7 @@ import type { Logger } from '../logging/logger';
 import { HOST_STATES, type CaseMessage, type CaseRecord, type HandoffRepository, type SessionRecord } from '../repositories/handoff-repository';
 import { parseContact } from './contact';
 import { nextOpening } from './hours';
+import { caseReference } from './reference';
 import type { Outbox } from './outbox';
 
 /** The Helpdesk side that live mode needs (implemented by src/helpdesk). */
@@ -211,8 +212,8 @@ export function createHandoff(d: HandoffDeps): HandoffFlow {
     const when = opening
       ? t(lang, 'expect_call_at', { when: new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Brussels' }).format(opening) })
       : t(lang, 'expect_call_soon');
-    const text = [t(lang, queued ? 'registered_offline' : 'registered'), when, numberLine(lang, req.bassin)].join('\n\n');
-    const handoff = { caseId: c._id, mode: 'callback', ...(queued ? { queued: true } : {}) };
+    const text = [t(lang, queued ? 'registered_offline' : 'registered'), t(lang, 'reference', { ref: caseReference(c._id) }), when, numberLine(lang, req.bassin)].join('\n\n');
+    const handoff = { caseId: c._id, reference: caseReference(c._id), mode: 'callback', ...(queued ? { queued: true } : {}) };
     d.log.info('handoff.case_registered', { caseId: c._id, reason: c.reason, bassin: req.bassin ?? null, mode: 'callback', queued });
     return [msg(text, lang, { channelData: { handoff } }), initiateEvent(c, handoff)];
   }

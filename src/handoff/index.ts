@@ -3,3 +3,4 @@ export { createHandoff, sessionKey, FEEDBACK, type HandoffDeps, type HandoffFlow
 export { Outbox } from './outbox';
 export { parseContact, type Contact } from './contact';
 export { belgianHolidays, helpdeskOpen, nextOpening } from './hours';
+export { caseReference, referencePrefix } from './reference';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DialogTestClient } from 'botbuilder-testing';
 import { MongoClient } from 'mongodb';
-import { belgianHolidays, createHandoff, helpdeskOpen, Outbox, parseContact } from '../../src/handoff';
+import { belgianHolidays, caseReference, createHandoff, helpdeskOpen, Outbox, parseContact } from '../../src/handoff';
 import { HandoffRepository } from '../../src/repositories/handoff-repository';
 import { loadSeed } from '../../src/catalogue/seed';
 import { createI18n } from '../../src/i18n/i18n';
@@ -121,6 +121,25 @@ describe('callback handoff with the real database', () => {
     expect(c!.situation.servicesSuggested[0]).toBe('dirl-plainte-logement-insalubre');
     expect(c!.transcript!.some((e) => e.text === 'logement insalubre etterbeek')).toBe(true);
     expect(c!.expiresAt.getTime()).toBeGreaterThan(c!.createdAt.getTime() + 179 * 86400000);
+  });
+
+  test('a person in Anderlecht asks for a person in their first words: the case keeps the commune and its bassin; the confirmation gives a reference, when to expect the call and a number', async () => {
+    const { repo, client } = await handoffFor(tdb.db, outboxDir);
+    await turn(client, conversationStart('fr-BE'));
+    await turn(client, userMessage('Français', 'fr-BE'));
+    let r = await turn(client, userMessage("je voudrais parler a quelqu'un, j'habite a Anderlecht", 'fr-BE'));
+    expect(r.map((a) => a.text).join(' ')).toMatch(/rappeler/);
+    await turn(client, userMessage('oui', 'fr-BE'));
+    r = await turn(client, userMessage('0486 11 22 33', 'fr-BE'));
+    await turn(client, userMessage("L'après-midi", 'fr-BE'));
+    r = await turn(client, userMessage('non', 'fr-BE'));
+    const handoff = (r[0].channelData as { handoff: { caseId: string; reference: string } }).handoff;
+    expect(handoff.reference).toBe(caseReference(handoff.caseId));
+    expect(r[0].text).toContain(`Votre référence : ${handoff.reference}`);
+    expect(r[0].text).toMatch(/Vous pouvez attendre/);
+    expect(r[0].text).toMatch(/0800 35 243|\d{2,3} \d{2,3} \d{2} \d{2}/);
+    const c = await repo.cases.findOne({ _id: handoff.caseId });
+    expect(c).toMatchObject({ situation: { bassin: 'centre-ouest', facts: { commune: '21001' } } });
   });
 
   test('saying no records nothing and gives a number', async () => {
