@@ -7,14 +7,14 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ConversationState, UserState, type Activity, type ConversationReference, type TurnContext } from 'botbuilder-core';
 import { Places } from '../catalogue/places';
-import type { BassinId, Lang } from '../catalogue/schema';
+import type { BassinId } from '../catalogue/schema';
 import { loadSeed } from '../catalogue/seed';
 import { loadConfig, type Config } from '../config/config';
 import { openDatabase, type Database } from '../db/database';
 import { loadGraphs } from '../engine/graph-loader';
 import { Engine } from '../engine/interpreter';
 import { createI18n, pickText } from '../i18n/i18n';
-import { situationInWords } from '../helpdesk/situation-words';
+import { headlineInWords, situationInWords, type CaseWords } from '../helpdesk/situation-words';
 import { createLogger, type Logger } from '../logging/logger';
 import { BoussoleBot } from '../bot/boussole-bot';
 import { BoussoleDialog } from '../bot/boussole-dialog';
@@ -245,17 +245,20 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const reachBack = (key: string): Partial<ConversationReference> | undefined =>
       whatsapp && key.startsWith(`${WHATSAPP_CHANNEL_ID}/`) ? { channelId: WHATSAPP_CHANNEL_ID, conversation: { id: key.slice(WHATSAPP_CHANNEL_ID.length + 1) } as ConversationReference['conversation'] } : undefined;
     // The console shows a case in words of the agent's language, never the bot's codes.
-    const describe = (c: Parameters<typeof situationInWords>[0], lang: Lang) =>
-      situationInWords(c, lang, {
-        t,
-        communeName: (nis, l) => render(l).communeName(nis),
-        serviceName: async (id, l) => {
-          const service = await snapshot.serviceById(id);
-          return service ? pickText(service.name, l)?.text : undefined;
-        },
-      });
-    app.use('/helpdesk', helpdesk.router(handoff, deliver, bassins, (b, lang) => render(lang).bassinName(b as BassinId), reachBack, describe));
-    app.use(journeysRoutes(graphs, t));
+    const words: CaseWords = {
+      situation: (c, lang) =>
+        situationInWords(c, lang, {
+          t,
+          communeName: (nis, l) => render(l).communeName(nis),
+          serviceName: async (id, l) => {
+            const service = await snapshot.serviceById(id);
+            return service ? pickText(service.name, l)?.text : undefined;
+          },
+        }),
+      headline: (c, lang) => headlineInWords(c, lang, t),
+    };
+    app.use('/helpdesk', helpdesk.router(handoff, deliver, bassins, (b, lang) => render(lang).bassinName(b as BassinId), reachBack, words));
+    app.use(journeysRoutes({ graphs, t, places, servicesFor: (themes) => snapshot.servicesForThemes(themes) }));
     app.use(webRoutes({ operator: { name: cfg.OPERATOR_NAME, contact: cfg.OPERATOR_CONTACT } }));
     app.use(notFound);
     app.use(errorHandler(log));

@@ -77,3 +77,28 @@ export function describeCondition(c: Condition): string {
   if (c.op === 'known' || c.op === 'unknown') return `${c.fact} ${c.op}`;
   return `${c.fact} ${sym[c.op]} ${Array.isArray(c.value) ? c.value.join('/') : String(c.value)}`;
 }
+
+/** What a condition's words need: fact names, option labels and the page's phrases. */
+export interface ConditionWords {
+  fact(name: string): string;
+  option(fact: string, value: string): string;
+  page(key: string, params?: Record<string, string>): string;
+}
+
+/** A condition in plain words of the reader's language ("Logement : expulsion", "Âge : 18 ou plus"). */
+export function conditionInWords(c: Condition, w: ConditionWords): string {
+  if ('all' in c) return c.all.map((x) => conditionInWords(x, w)).join(w.page('cond.and'));
+  if ('any' in c) return c.any.map((x) => conditionInWords(x, w)).join(w.page('cond.or'));
+  if ('not' in c) return w.page('cond.not', { cond: conditionInWords(c.not, w) });
+  const fact = w.fact(c.fact);
+  const value = (v: FactValue) => (typeof v === 'string' ? w.option(c.fact, v) : typeof v === 'boolean' ? w.page(v ? 'cond.yes' : 'cond.no') : String(v));
+  switch (c.op) {
+    case 'known':
+    case 'unknown':
+      return w.page(`cond.${c.op}`, { fact });
+    case 'in':
+      return w.page('cond.eq', { fact, value: (c.value as FactValue[]).map(value).join(w.page('cond.or')) });
+    default:
+      return w.page(`cond.${c.op}`, { fact, value: value(c.value as FactValue) });
+  }
+}

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { EnginePorts, EngineState, FactRegistry, Graph, NodeBase, Output, Refs } from './types';
+import type { Condition } from './conditions';
 
 export interface ExecContext {
   graph: Graph;
@@ -36,6 +37,28 @@ export interface NodeType<N extends NodeBase = NodeBase> {
   execute(node: N, ctx: ExecContext): Promise<Next>;
   /** Mermaid label and shape, for the diagrams. */
   describe(node: N): { label: string; shape: 'rect' | 'diamond' | 'round' | 'stadium' | 'hex' };
+  /** The step in plain words of the reader's language, for the journeys page (field staff). */
+  explain(node: N, w: Wording): string;
+}
+
+/**
+ * What a node needs to say itself in plain words (the journeys page gives it): a text of the bot
+ * as the person reads it, a phrase of the page, a condition in words, the services a
+ * recommendation offers by name.
+ */
+export interface Wording {
+  /** A locale key of the bot's texts, in the reader's language. */
+  text(key: string): string;
+  /** A phrase of the journeys page (`journeys:` namespace) with its parameters. */
+  page(key: string, params?: Record<string, string>): string;
+  /** A condition over the facts, in words ("Logement : expulsion"). */
+  condition(c: Condition): string;
+  /** A fact's name in words ("Commune"). */
+  fact(name: string): string;
+  /** The names of the services a recommendation can offer, anywhere in the Region. */
+  services(q: { themes: string[]; tags: string[] }): string[];
+  /** A journey's title. */
+  journey(id: string): string;
 }
 
 const types = new Map<string, NodeType>();

@@ -122,11 +122,23 @@ export class CaseActions {
     return { ok: true, value: m };
   }
 
+  /** The Helpdesk's note on a case: anyone who may see the case may write it (it is the team's). */
+  async note(agent: Agent, caseId: string, text: string): Promise<ActionResult<NonNullable<CaseRecord['note']>>> {
+    const found = await this.visible(agent, caseId);
+    if (!found.ok) return found;
+    const note = { text, by: agent._id, name: agent.name, at: this.now() };
+    await this.d.repo.setNote(caseId, note);
+    await this.d.audit.record({ actor: agent._id, action: 'note_saved', caseId, detail: { chars: text.length } });
+    return { ok: true, value: note };
+  }
+
   async close(agent: Agent, caseId: string, outcome: Outcome): Promise<ActionResult> {
     const found = await this.visible(agent, caseId);
     if (!found.ok) return found;
     const c = found.value;
     if (c.status === 'closed') return { ok: false, status: 409, code: 'already_closed' };
+    // Closed by someone who took it: an agent their own case; an admin any case somebody took.
+    if (c.status === 'new') return { ok: false, status: 409, code: 'case_not_taken' };
     if (agent.role !== 'admin' && c.assignee !== agent._id) return { ok: false, status: 403, code: 'not_your_case' };
     const before = await this.d.repo.close(caseId, agent._id, outcome, this.d.caseRetentionDays, this.now());
     if (!before) return { ok: false, status: 409, code: 'already_closed' };

@@ -20,7 +20,8 @@ import { rejectDeepJson } from '../server/json-depth';
 import { type ActionResult, type CaseActions } from './case-actions';
 import type { HelpdeskEvent, HelpdeskEvents, Presence } from './live-events';
 import { hashPassword, passwordProblem, MAX_PASSWORD_LENGTH } from './passwords';
-import type { SituationWords } from './situation-words';
+import type { CaseWords } from './situation-words';
+import { caseReference, referencePrefix } from '../handoff/reference';
 import { attemptLimiter, sameOrigin, type StaffAuth } from './staff-auth';
 
 export interface ConsoleDeps {
@@ -34,7 +35,7 @@ export interface ConsoleDeps {
   bassins: Array<{ id: string }>;
   bassinName(id: string, lang: Lang): string;
   /** A case's reason, situation and services in words of the agent's language. */
-  describe?(c: CaseRecord, lang: Lang): Promise<SituationWords>;
+  words?: CaseWords;
   log: Logger;
   /** Ends every open event stream (shutdown). */
   streams?: Set<Response>;
@@ -46,11 +47,20 @@ const signInBody = z.object({ email, password: z.string().min(1).max(MAX_PASSWOR
 const messageBody = z.object({ text: z.string().trim().min(1).max(2000) }).strict();
 const closeBody = z.object({ outcome: z.enum(OUTCOMES) }).strict();
 const availabilityBody = z.object({ available: z.boolean() }).strict();
-const queueQuery = z.object({ view: z.enum(['new', 'mine', 'all']).default('new'), bassin: z.string().regex(/^[a-z-]{2,30}$/).optional() }).strict();
+const queueQuery = z
+  .object({
+    view: z.enum(['new', 'mine', 'all']).default('new'),
+    bassin: z.string().regex(/^[a-z-]{2,30}$/).optional(),
+    // A case reference as the person reads it out ("3F9A-12C4"), any case and spacing.
+    ref: z.string().max(20).refine((v) => referencePrefix(v) !== undefined).optional(),
+    lang: z.enum(LANGUAGES).optional(),
+  })
+  .strict();
+const noteBody = z.object({ text: z.string().trim().max(2000) }).strict();
 
-/** A case as the queue lists it: no transcript, no contact. */
-function summary(c: CaseRecord) {
-  return { id: c._id, mode: c.mode, status: c.status, reason: c.reason, language: c.language, journey: c.situation.journey ?? null, bassin: c.situation.bassin ?? null, assigneeName: c.assigneeName ?? null, createdAt: c.createdAt, updatedAt: c.updatedAt };
+/** A case as the queue lists it: no transcript, no contact; its reference, and (`words`) its line in words. */
+function summary(c: CaseRecord, words?: ReturnType<CaseWords['headline']>) {
+  return { id: c._id, reference: caseReference(c._id), mode: c.mode, status: c.status, reason: c.reason, language: c.language, journey: c.situation.journey ?? null, bassin: c.situation.bassin ?? null, assigneeName: c.assigneeName ?? null, createdAt: c.createdAt, updatedAt: c.updatedAt, ...(words ? { words } : {}) };
 }
 
 function reply<T>(res: Response, r: ActionResult<T>, body: (v: T) => unknown = () => ({ ok: true })): void {
@@ -132,10 +142,11 @@ export function consoleRoutes(d: ConsoleDeps): Router {
 
   api.get('/cases', async (req, res) => {
     const q = queueQuery.safeParse(req.query);
-    if (!q.success) return sendError(res, 400, 'invalid_query', 'view is new, mine or all; bassin is a bassin id.');
+    if (!q.success) return sendError(res, 400, 'invalid_query', 'view is new, mine or all; bassin is a bassin id; ref is a case reference (8 hex digits); lang a console language.');
     const a = req.staff!.account;
-    const cases = await d.repo.queue({ view: q.data.view, agentId: a._id, bassins: a.role === 'admin' ? [] : a.bassins, bassin: q.data.bassin });
-    res.json({ cases: cases.map(summary) });
+    const lang = q.data.lang ?? 'fr';
+    const cases = await d.repo.queue({ view: q.data.view, agentId: a._id, bassins: a.role === 'admin' ? [] : a.bassins, bassin: q.data.bassin, ...(q.data.ref ? { idPrefix: referencePrefix(q.data.ref) } : {}) });
+    res.json({ cases: cases.map((c) => summary(c, d.words?.headline(c, lang))) });
   });
 
   const withCase = (req: Request, res: Response): string | undefined => {
@@ -152,8 +163,9 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     if (!id) return;
     const lang = (LANGUAGES as readonly string[]).includes(String(req.query.lang)) ? (String(req.query.lang) as Lang) : 'fr';
     const view = await d.actions.view(req.staff!.account, id);
-    const words = view.ok && d.describe ? await d.describe(view.value.case, lang).catch(() => undefined) : undefined;
-    reply(res, view, (v) => ({ case: v.case, ...(words ? { words } : {}), messages: v.messages.map((m) => ({ id: m._id, from: m.from, text: m.text, name: m.name, alarm: m.alarm, at: m.at })) }));
+    const words = view.ok && d.words ? await d.words.situation(view.value.case, lang).catch(() => undefined) : undefined;
+    const headline = view.ok ? d.words?.headline(view.value.case, lang) : undefined;
+    reply(res, view, (v) => ({ case: { ...v.case, reference: caseReference(v.case._id) }, ...(words ? { words } : {}), ...(headline ? { headline } : {}), messages: v.messages.map((m) => ({ id: m._id, from: m.from, text: m.text, name: m.name, alarm: m.alarm, at: m.at })) }));
   });
 
   api.post('/cases/:id/take', async (req, res) => {
@@ -167,6 +179,14 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     const body = messageBody.safeParse(req.body);
     if (!body.success) return sendError(res, 400, 'invalid_body', 'Expected { text } of 1 to 2000 characters.');
     reply(res, await d.actions.write(req.staff!.account, id, body.data.text), (m) => ({ id: m._id, at: m.at }));
+  });
+
+  api.post('/cases/:id/note', async (req, res) => {
+    const id = withCase(req, res);
+    if (!id) return;
+    const body = noteBody.safeParse(req.body);
+    if (!body.success) return sendError(res, 400, 'invalid_body', 'Expected { text } of at most 2000 characters.');
+    reply(res, await d.actions.note(req.staff!.account, id, body.data.text), (n) => ({ note: { text: n.text, name: n.name, at: n.at } }));
   });
 
   api.post('/cases/:id/close', async (req, res) => {
@@ -222,7 +242,10 @@ export function consoleRoutes(d: ConsoleDeps): Router {
   api.get('/audit', d.auth.role('admin'), async (req, res) => {
     const id = typeof req.query.case === 'string' ? caseId.safeParse(req.query.case) : undefined;
     if (id && !id.success) return sendError(res, 400, 'invalid_query', 'case must be a case id.');
-    res.json({ entries: await d.audit.recent(200, id?.data) });
+    // Read by a person: who by name, the case by its reference (the ids stay for tools).
+    const [entries, accounts] = await Promise.all([d.audit.recent(200, id?.data), d.staff.list()]);
+    const names = new Map(accounts.map((a) => [a._id, a.name]));
+    res.json({ entries: entries.map((e) => ({ ...e, actorName: names.get(e.actor) ?? null, ...(e.caseId ? { reference: caseReference(e.caseId) } : {}) })) });
   });
 
   router.use('/api', api);

@@ -47,3 +47,26 @@ export async function situationInWords(c: DescribedCase, lang: Lang, d: Describe
   const services = await Promise.all((c.situation.servicesSuggested ?? []).map(async (id) => ({ id, name: (await d.serviceName(id, lang)) ?? id })));
   return { reason: known(d.t, lang, `console:reasons.${c.reason}`) ?? c.reason.replace(/_/g, ' '), facts, services };
 }
+
+/** A queue line in words: why, about what, in which language ("a demandé une personne · Logement · العربية"). */
+export interface HeadlineWords {
+  reason: string;
+  journey: string | null;
+  language: string;
+}
+
+export function headlineInWords(c: DescribedCase & { language: string }, lang: Lang, t: Translate): HeadlineWords {
+  const journey = c.situation.journey;
+  return {
+    reason: known(t, lang, `console:reasons.${c.reason}`) ?? c.reason.replace(/_/g, ' '),
+    journey: journey ? (known(t, lang, `facts.theme.options.${journey}`) ?? journey) : null,
+    // A language is named in itself, as the language menu does: the agent recognises it.
+    language: known(t, c.language as Lang, `facts.language.options.${c.language}`) ?? c.language,
+  };
+}
+
+/** What the console needs to show cases in words. */
+export interface CaseWords {
+  situation(c: DescribedCase, lang: Lang): Promise<SituationWords>;
+  headline(c: DescribedCase & { language: string }, lang: Lang): HeadlineWords;
+}

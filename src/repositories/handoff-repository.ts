@@ -37,6 +37,8 @@ export interface CaseRecord {
   assigneeName?: string | null;
   outcome: string | null;
   feedback?: string;
+  /** The Helpdesk's own note on the case (never shown to the person); kept and expiring with the case. */
+  note?: { text: string; by: string; name: string; at: Date };
   createdAt: Date;
   updatedAt: Date;
   closedAt?: Date;
@@ -70,6 +72,8 @@ export interface QueueQuery {
   /** Bassins the agent works for; empty: all. */
   bassins: string[];
   bassin?: string;
+  /** The first eight hex digits of the case id (a reference the person was given); then `view` is ignored. */
+  idPrefix?: string;
   limit?: number;
 }
 
@@ -140,14 +144,22 @@ export class HandoffRepository {
     return before;
   }
 
+  async setNote(caseId: string, note: NonNullable<CaseRecord['note']>): Promise<void> {
+    await this.cases.updateOne({ _id: String(caseId) }, { $set: { note, updatedAt: note.at } });
+  }
+
   async setFeedback(caseId: string, feedback: string, at = new Date()): Promise<void> {
     await this.cases.updateOne({ _id: String(caseId) }, { $set: { feedback, updatedAt: at } });
   }
 
   async queue(q: QueueQuery): Promise<CaseRecord[]> {
     const filter: Filter<CaseRecord> = {};
-    if (q.view === 'new') filter.status = 'new';
-    if (q.view === 'mine') Object.assign(filter, { assignee: q.agentId, status: { $ne: 'closed' } });
+    // A reference read out by the person (caseReference): hex digits only, checked by the caller.
+    if (q.idPrefix !== undefined) {
+      if (!/^[0-9a-f]{8}$/.test(q.idPrefix)) return [];
+      filter._id = { $regex: `^${q.idPrefix}` };
+    } else if (q.view === 'new') filter.status = 'new';
+    if (q.idPrefix === undefined && q.view === 'mine') Object.assign(filter, { assignee: q.agentId, status: { $ne: 'closed' } });
     // An agent sees their bassins' cases and the cases whose bassin is not known.
     if (q.bassin) {
       if (q.bassins.length && !q.bassins.includes(q.bassin)) return [];

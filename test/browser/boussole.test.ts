@@ -189,10 +189,21 @@ test('a crisis message: after the calm words, the numbers stand out in their own
   }
 });
 
-test('the journeys page shows every journey as a rendered diagram', async () => {
-  const page = await browser.newPage();
-  await page.goto(`${app.url}journeys`);
-  await page.locator('pre.mermaid svg').first().waitFor({ state: 'attached', timeout: 20000 });
+test.each<[string, string, RegExp[]]>([
+  ['fr', 'Logement', [/Question : Quelle est votre situation de logement/, /Expulsion|expulsion/, /Services proposés : .*Samusocial/s, /Filet de sécurité/]],
+  ['nl', 'Wonen', [/Vraag: /, /Voorgestelde diensten: /, /Veiligheidsnet/]],
+  ['ar', 'السكن', [/سؤال: /, /الخدمات المقترحة: /, /شبكة الأمان/]],
+])('the journeys page in %s draws every journey in plain words: questions, answers on the arrows, services by name, the safety net first; ids only on hover', async (lang, housing, expected) => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  await page.goto(`${app.url}journeys?lang=${lang}`);
+  await page.locator('body[data-drawn="1"]').waitFor({ state: 'attached', timeout: 30000 });
   expect(await page.locator('pre.mermaid svg').count()).toBe(7);
+  const section = page.locator('section').filter({ has: page.getByRole('heading', { name: housing }) });
+  const words = await section.innerText();
+  for (const e of expected) expect(words).toMatch(e);
+  // No internal id or locale key in what is read; the ids are tooltips.
+  expect(words).not.toMatch(/ask_situation|rec_no_roof|housing_situation|logement\.ask|\bno_roof\b/);
+  expect(await section.locator('g.node title').allTextContents()).toEqual(expect.arrayContaining(['ask_situation', 'rec_no_roof']));
+  if (lang === 'fr') await screenshot(page, 'journeys-fr-1366x900');
   await page.close();
 });

@@ -22,6 +22,8 @@ let browser: Browser;
 let person: ChatPage;
 let console_: Page;
 const consoleProblems: string[] = [];
+/** The reference the person of the callback test was given. */
+let callbackReference = '';
 
 beforeAll(async () => {
   app = await startBoussole({
@@ -67,7 +69,11 @@ test('no agent is connected: the person in the web chat leaves a callback reques
     await clickSuggestedAction(p, /Morgens/);
     await clickSuggestedAction(p, 'Nee');
     await waitForText(p, /0800 35 243|02 318 60 58/);
+    // A reference to give on the phone, when to expect the call, and a number meanwhile.
+    await waitForText(p, /Uw referentie: [0-9A-F]{4}-[0-9A-F]{4}/);
+    callbackReference = /Uw referentie: ([0-9A-F]{4}-[0-9A-F]{4})/.exec(await p.locator('.webchat__basic-transcript').innerText())![1];
     const stored = await app.database.db.collection('helpdesk_cases').findOne({ mode: 'callback' } as never);
+    expect(String(stored!._id).slice(0, 8).toUpperCase()).toBe(callbackReference.replace('-', ''));
     expect(stored).toMatchObject({ status: 'new', contact: { kind: 'phone', value: '+32470123456' }, timeOfDay: 'morning', language: 'nl' });
     expect(stored!.transcript).toBeUndefined();
     expect(chat.cspViolations).toEqual([]);
@@ -86,6 +92,18 @@ test('a person asks for a human in the web chat; an agent takes the case in the 
   await console_.getByText('Connecté·e : Sara').waitFor();
   await console_.locator('body[data-live="connected"]').waitFor();
 
+  // The person of the callback test calls and reads out their reference: the agent finds the case.
+  await console_.getByLabel("Référence d'un dossier").fill(callbackReference.toLowerCase().replace('-', ' '));
+  await console_.getByRole('button', { name: 'Chercher' }).click();
+  await console_.locator('#cases button').filter({ hasText: callbackReference }).waitFor();
+  expect(await console_.locator('#cases button').count()).toBe(1);
+  // The queue line in words: the reason and the person's language named in itself.
+  await expect(console_.locator('#cases button').innerText()).resolves.toMatch(/a demandé une personne.*Nederlands/s);
+  await console_.locator('#cases button').click();
+  await console_.locator('#contact a[href="tel:+32470123456"]').waitFor();
+  await console_.getByLabel('Référence d\'un dossier').fill('');
+  await console_.getByRole('button', { name: 'Chercher' }).click();
+
   // The person, on a phone, goes through the housing journey, then asks for a human.
   person = await openChatPage(browser, app.url, { locale: 'fr-BE', viewport: PHONE });
   const p = person.page;
@@ -101,10 +119,15 @@ test('a person asks for a human in the web chat; an agent takes the case in the 
   await clickSuggestedAction(p, 'Oui');
   await waitForText(p, 'Vous êtes en contact');
 
-  // The case arrives in the agent's queue without a reload.
-  const item = console_.locator('#cases button').filter({ hasText: 'Bassin Sud-Est' }).first();
-  await item.waitFor();
-  await item.click();
+  // The case arrives in the agent's queue without a reload, and announces itself: a banner, the
+  // tab's title (a sound too, which the agent can turn off).
+  await console_.locator('#live-alert').getByText(/Nouveau chat en direct/).waitFor();
+  expect(await console_.title()).toMatch(/^\(1\) /);
+  await screenshot(console_, 'helpdesk-console-new-live-1280x900');
+  await console_.locator('#live-alert').getByRole('button', { name: 'Ouvrir' }).click();
+  expect(await console_.locator('#live-alert').isHidden()).toBe(true);
+  expect(await console_.title()).not.toMatch(/^\(/);
+  await console_.locator('#case-title').getByText(/Bassin Sud-Est/).waitFor();
   // The situation in words, never the bot's codes: the commune's name, the housing problem, the reason.
   await console_.locator('#facts').getByText('Etterbeek').waitFor();
   await console_.locator('#facts').getByText(/insalubre/).waitFor();
@@ -125,9 +148,19 @@ test('a person asks for a human in the web chat; an agent takes the case in the 
   await screenshot(console_, 'helpdesk-console-live-1280x900');
   await screenshot(p, 'helpdesk-person-live-390x844');
 
-  // The agent closes; the bot is back and asks how it went.
+  // A note for the team, kept with the case.
+  await console_.getByLabel('Note du Helpdesk').fill('Moisissure depuis l’hiver; proprio prévenu.');
+  await console_.getByRole('button', { name: 'Enregistrer la note' }).click();
+  await console_.locator('#note-status').getByText(/Enregistrée par Sara/).waitFor();
+
+  // The agent closes, after confirming; the bot is back and asks how it went.
   await console_.locator('#outcome').selectOption('appointment_made');
   await console_.getByRole('button', { name: 'Clôturer le dossier' }).click();
+  await console_.locator('#close-confirm').getByText(/Clôturer ce dossier avec le résultat « Rendez-vous pris »/).waitFor();
+  await console_.getByRole('button', { name: 'Annuler' }).click();
+  expect(await console_.locator('#close-confirm').isHidden()).toBe(true);
+  await console_.getByRole('button', { name: 'Clôturer le dossier' }).click();
+  await console_.getByRole('button', { name: 'Oui, clôturer' }).click();
   await console_.locator('#case-meta').getByText(/Clôturé/).waitFor();
   await waitForText(p, /Sara a terminé la conversation/);
   await clickSuggestedAction(p, /Oui, ça m.a aidé/);
@@ -136,7 +169,7 @@ test('a person asks for a human in the web chat; an agent takes the case in the 
   await waitForText(p, /D.accord, on recommence/);
 
   const stored = await app.database.db.collection('helpdesk_cases').findOne({ mode: 'live' } as never);
-  expect(stored).toMatchObject({ status: 'closed', outcome: 'appointment_made', feedback: 'useful', assigneeName: 'Sara' });
+  expect(stored).toMatchObject({ status: 'closed', outcome: 'appointment_made', feedback: 'useful', assigneeName: 'Sara', note: { text: 'Moisissure depuis l’hiver; proprio prévenu.', name: 'Sara' } });
   expect(person.cspViolations).toEqual([]);
   expect(person.errors).toEqual([]);
   expect(consoleProblems).toEqual([]);

@@ -12,6 +12,7 @@ import { AuditRepository } from '../../src/repositories/audit-repository';
 import { HandoffRepository, type CaseRecord } from '../../src/repositories/handoff-repository';
 import { StaffRepository } from '../../src/repositories/staff-repository';
 import { StaffClient } from './support';
+import { caseReference } from '../../src/handoff';
 
 jest.setTimeout(60000);
 
@@ -37,6 +38,16 @@ afterAll(async () => {
 });
 
 const client = () => new StaffClient(app.url);
+// Sign-ins are limited to 30 a minute from one address: tests that only need a session share one.
+const sessions = new Map<string, Promise<StaffClient>>();
+function signedIn(email: string): Promise<StaffClient> {
+  if (!sessions.has(email)) sessions.set(email, (async () => {
+    const c = client();
+    await c.signIn(email, PW);
+    return c;
+  })());
+  return sessions.get(email)!;
+}
 
 test('sign-in sets a session cookie scripts cannot read, scoped to /helpdesk, same-site only', async () => {
   const c = client();
@@ -170,6 +181,46 @@ describe('cases: validation, scoping by bassin, roles', () => {
     expect(await c.call('POST', `/cases/${sudEstCase}/close`, body)).toMatchObject({ status, body: { error: { code } } });
   });
 
+  test('a case is found by the reference the person was given, in any spelling; a malformed one is refused; another bassin\'s is not found', async () => {
+    const se = await signedIn('agent.se@hd.example');
+    const ref = caseReference(sudEstCase);
+    expect(ref).toMatch(/^[0-9A-F]{4}-[0-9A-F]{4}$/);
+    for (const typed of [ref, ref.toLowerCase(), ref.replace('-', ' '), ref.replace('-', '')]) {
+      const found = await se.call<{ cases: Array<{ id: string; reference: string }> }>('GET', `/cases?view=new&ref=${encodeURIComponent(typed)}`);
+      expect(found.body.cases.map((x) => [x.id, x.reference])).toEqual([[sudEstCase, ref]]);
+    }
+    for (const bad of ['3F9A', '.*', '^', 'zzzzzzzz', '3F9A-12C4-00']) expect((await se.call('GET', `/cases?ref=${encodeURIComponent(bad)}`)).body).toMatchObject({ error: { code: 'invalid_query' } });
+    expect((await se.call('GET', '/cases?ref[$regex]=.*')).status).toBe(400);
+    const no = await signedIn('agent.no@hd.example');
+    expect((await no.call<{ cases: unknown[] }>('GET', `/cases?ref=${ref}`)).body.cases).toEqual([]);
+  });
+
+  test('the queue says each case in words of the agent\'s language: reason, journey, the person\'s language named in itself', async () => {
+    const se = await signedIn('agent.se@hd.example');
+    const nl = await se.call<{ cases: Array<{ id: string; words: { reason: string; journey: string; language: string } }> }>('GET', '/cases?view=new&lang=nl');
+    expect(nl.body.cases.find((x) => x.id === sudEstCase)!.words).toEqual({ reason: 'vroeg naar een persoon', journey: 'Wonen', language: 'Français' });
+    expect((await se.call('GET', '/cases?lang=xx')).status).toBe(400);
+  });
+
+  test('a note on the case: saved with who and when, shown in the case, bounded, and for cases one may see only', async () => {
+    const se = await signedIn('agent.se@hd.example');
+    const saved = await se.call<{ note: { text: string; name: string } }>('POST', `/cases/${sudEstCase}/note`, { text: 'Rappeler après 14 h, parle surtout arabe.' });
+    expect(saved).toMatchObject({ status: 200, body: { note: { text: 'Rappeler après 14 h, parle surtout arabe.', name: 'Nadia' } } });
+    const view = await se.call<{ case: { note: { text: string } } }>('GET', `/cases/${sudEstCase}`);
+    expect(view.body.case.note.text).toBe('Rappeler après 14 h, parle surtout arabe.');
+    expect((await se.call('POST', `/cases/${sudEstCase}/note`, { text: 'x'.repeat(2001) })).status).toBe(400);
+    expect((await se.call('POST', `/cases/${sudEstCase}/note`, { text: { $set: 'x' } })).status).toBe(400);
+    const no = await signedIn('agent.no@hd.example');
+    expect((await no.call('POST', `/cases/${sudEstCase}/note`, { text: 'not mine' })).status).toBe(404);
+    const stored = await app.database.db.collection('helpdesk_cases').findOne({ _id: sudEstCase } as never);
+    expect(stored!.note).toMatchObject({ text: 'Rappeler après 14 h, parle surtout arabe.', name: 'Nadia' });
+  });
+
+  test('a case nobody took cannot be closed, not even by an admin', async () => {
+    const admin = await signedIn('admin@hd.example');
+    expect(await admin.call('POST', `/cases/${sudEstCase}/close`, { outcome: 'other' })).toMatchObject({ status: 409, body: { error: { code: 'case_not_taken' } } });
+  });
+
   test('take, write to a callback case (refused: call them), close; closing twice is a conflict; an empty message is refused', async () => {
     const c = client();
     await c.signIn('agent.se@hd.example', PW);
@@ -207,7 +258,10 @@ test('accounts and the audit log are for admins; a new account needs a long pass
   expect((await lina.signIn('new.agent@hd.example', PW)).body).toMatchObject({ name: 'Lina', role: 'agent' });
 
   const audit = await admin.call<{ entries: Array<{ action: string; detail?: Record<string, unknown> }> }>('GET', '/audit');
-  expect(audit.body.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['signed_in', 'account_created', 'case_taken', 'case_closed']));
+  expect(audit.body.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['signed_in', 'account_created', 'case_taken', 'case_closed', 'note_saved']));
+  // Read by a person: who by name, the case by the reference the person was given.
+  const taken = (audit.body.entries as Array<{ action: string; actorName?: string; caseId?: string; reference?: string }>).find((e) => e.action === 'case_taken')!;
+  expect(taken).toMatchObject({ actorName: 'Nadia', reference: caseReference(taken.caseId!) });
   expect(JSON.stringify(audit.body)).not.toMatch(/passphrase|\+32470123456/);
 });
 
@@ -242,8 +296,7 @@ test('sign-in with JSON nested 5,000 deep → 400 json_too_deep, no cookie', asy
 });
 
 test('a signed-in call with JSON nested 5,000 deep → 400 json_too_deep; the session still works', async () => {
-  const c = client();
-  await c.signIn('agent.se@hd.example', PW);
+  const c = await signedIn('agent.se@hd.example');
   const r = await c.call('POST', '/availability', `{"available":${'['.repeat(5000)}${']'.repeat(5000)}}`);
   expect(r).toMatchObject({ status: 400, body: { error: { code: 'json_too_deep' } } });
   expect((await c.call('POST', '/availability', { available: false })).status).toBe(200);

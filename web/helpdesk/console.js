@@ -13,7 +13,11 @@
   var meta = { bassins: [], outcomes: [] };
   var view = 'new';
   var openCase = null;
+  var openHadAlarm = false;
+  var findRef = '';
   var stream = null;
+  var unseenLive = 0;
+  var baseTitle = document.title;
 
   function $(id) { return document.getElementById(id); }
 
@@ -132,10 +136,20 @@
     });
   }
   $('bassin').addEventListener('change', loadQueue);
+  // A reference the person reads out on the phone: any case that starts with it, whatever the tab.
+  $('find').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var typed = $('find-ref').value.replace(/[\s-]/g, '');
+    if (typed && !/^[0-9a-fA-F]{8}$/.test(typed)) { notice(s('queue.find_invalid')); return; }
+    notice('');
+    findRef = typed;
+    loadQueue();
+  });
+  $('find-ref').addEventListener('search', function () { if (!$('find-ref').value && findRef) { findRef = ''; loadQueue(); } });
 
   function loadQueue() {
     for (var i = 0; i < tabs.length; i++) tabs[i].setAttribute('aria-selected', String(tabs[i].getAttribute('data-view') === view));
-    var q = '?view=' + view + ($('bassin').value ? '&bassin=' + encodeURIComponent($('bassin').value) : '');
+    var q = '?view=' + view + '&lang=' + lang + ($('bassin').value ? '&bassin=' + encodeURIComponent($('bassin').value) : '') + (findRef ? '&ref=' + encodeURIComponent(findRef) : '');
     return api('GET', '/cases' + q).then(function (data) {
       var list = $('cases');
       list.textContent = '';
@@ -144,12 +158,14 @@
           el('span', { class: 'badge ' + c.status, text: s('case.status_' + c.status) }),
           el('span', { class: 'badge', text: s('case.mode_' + c.mode) }),
           el('strong', { text: bassinName(c.bassin) }),
+          el('span', { class: 'ref', text: c.reference }),
           el('br'),
-          el('small', { text: when(c.createdAt) + ' · ' + (c.journey || '—') + ' · ' + c.language + (c.assigneeName ? ' · ' + c.assigneeName : '') }),
+          el('small', { text: [when(c.createdAt), c.words ? c.words.reason : c.reason, c.words ? c.words.journey || '—' : c.journey || '—', c.words ? c.words.language : c.language, c.assigneeName || ''].filter(Boolean).join(' · ') }),
         ]);
         b.addEventListener('click', function () { showCase(c.id); });
         list.appendChild(el('li', {}, [b]));
       });
+      $('cases-empty').textContent = s(findRef ? 'queue.not_found' : 'queue.empty');
       $('cases-empty').hidden = data.cases.length > 0;
     }).catch(fail);
   }
@@ -176,8 +192,8 @@
       // The server says the reason, the situation and the services in words; codes only if it cannot.
       var words = data.words || null;
       showPanel('case');
-      $('case-title').textContent = s('case.title', { bassin: bassinName(c.situation.bassin) });
-      $('case-meta').textContent = [s('case.status_' + c.status), s('case.mode_' + c.mode), s('case.reason') + ': ' + (words ? words.reason : c.reason), s('case.language') + ': ' + c.language, when(c.createdAt), c.assigneeName ? s('case.assignee') + ': ' + c.assigneeName : '', c.outcome ? s('outcomes.' + c.outcome) : '', c.feedback ? s('case.feedback') + ': ' + s('feedback.' + c.feedback) : ''].filter(Boolean).join(' · ');
+      $('case-title').textContent = s('case.title', { bassin: bassinName(c.situation.bassin) }) + ' · ' + c.reference;
+      $('case-meta').textContent = [s('case.status_' + c.status), s('case.mode_' + c.mode), s('case.reason') + ': ' + (words ? words.reason : c.reason), s('case.language') + ': ' + (data.headline ? data.headline.language : c.language), when(c.createdAt), c.assigneeName ? s('case.assignee') + ': ' + c.assigneeName : '', c.outcome ? s('outcomes.' + c.outcome) : '', c.feedback ? s('case.feedback') + ': ' + s('feedback.' + c.feedback) : ''].filter(Boolean).join(' · ');
       var facts = $('facts');
       facts.textContent = '';
       var shown = words ? words.facts : [];
@@ -196,7 +212,18 @@
       (words ? words.services : (c.situation.servicesSuggested || []).map(function (sid) { return { id: sid, name: sid }; })).forEach(function (sv) { services.appendChild(el('li', { text: sv.name, title: sv.id })); });
       if (!(c.situation.servicesSuggested || []).length) services.appendChild(el('li', { class: 'muted', text: s('case.no_services') }));
       $('contact-box').hidden = !c.contact;
-      $('contact').textContent = c.contact ? c.contact.value + (c.timeOfDay ? ' · ' + s('case.time_' + c.timeOfDay) : '') : '';
+      var contact = $('contact');
+      contact.textContent = '';
+      if (c.contact) {
+        // One tap to call or write (the value was validated when the person gave it).
+        var href = c.contact.kind === 'phone' ? 'tel:' + c.contact.value.replace(/[^+0-9]/g, '') : 'mailto:' + c.contact.value;
+        contact.appendChild(el('a', { href: href, text: c.contact.value, dir: 'ltr' }));
+        if (c.timeOfDay) contact.appendChild(document.createTextNode(' · ' + s('case.time_' + c.timeOfDay)));
+      }
+      $('note').value = c.note ? c.note.text : '';
+      $('note-status').textContent = c.note ? s('case.note_saved_by', { name: c.note.name, when: when(c.note.at) }) : '';
+      openHadAlarm = data.messages.some(function (m) { return Boolean(m.alarm); });
+      $('close-confirm').hidden = true;
       var tr = $('transcript');
       tr.textContent = '';
       (c.transcript || []).forEach(function (e) { tr.appendChild(messageItem({ from: e.from === 'bot' ? 'bot' : 'person', text: e.text, at: e.at })); });
@@ -207,7 +234,8 @@
       if (!data.messages.length) msgs.appendChild(el('li', { class: 'system', 'data-placeholder': '1', text: s('case.no_messages') }));
       var mine = me && c.assigneeName === me.name && c.status === 'assigned';
       $('take').hidden = c.status !== 'new';
-      $('close-box').hidden = c.status === 'closed' || !(mine || (me && me.role === 'admin'));
+      // Closing needs the case taken first (by this agent; an admin may close a taken case).
+      $('close-box').hidden = c.status !== 'assigned' || !(mine || (me && me.role === 'admin'));
       $('compose').hidden = !(mine && c.writable);
       $('compose-callback').hidden = c.mode !== 'callback';
       msgs.scrollTop = msgs.scrollHeight;
@@ -220,8 +248,29 @@
     api('POST', '/cases/' + openCase + '/take', {}).then(function () { notice(''); return Promise.all([showCase(openCase), loadQueue()]); }).catch(fail);
   });
 
+  // Closing ends the person's chat: always confirmed, with a warning when the safety net fired.
   $('close').addEventListener('click', function () {
+    var out = $('outcome');
+    $('close-confirm-text').textContent = s('case.close_confirm', { outcome: out.options[out.selectedIndex] ? out.options[out.selectedIndex].text : '' });
+    $('close-confirm-alarm').hidden = !openHadAlarm;
+    $('close-confirm').hidden = false;
+    $('close-no').focus();
+  });
+  $('close-no').addEventListener('click', function () {
+    $('close-confirm').hidden = true;
+    $('close').focus();
+  });
+  $('close-yes').addEventListener('click', function () {
+    $('close-confirm').hidden = true;
     api('POST', '/cases/' + openCase + '/close', { outcome: $('outcome').value }).then(function () { return Promise.all([showCase(openCase), loadQueue()]); }).catch(fail);
+  });
+
+  $('note-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var id = openCase;
+    api('POST', '/cases/' + encodeURIComponent(id) + '/note', { text: $('note').value }).then(function (data) {
+      if (id === openCase) $('note-status').textContent = s('case.note_saved_by', { name: data.note.name, when: when(data.note.at) });
+    }).catch(fail);
   });
 
   $('compose').addEventListener('submit', function (ev) {
@@ -254,23 +303,90 @@
       .catch(function (err) { $('account-result').textContent = s('errors.' + err.message) !== 'errors.' + err.message ? s('errors.' + err.message) : s('errors.generic'); });
   });
 
+  /** An audit entry in words: when, who, what, which case, and the detail that matters. */
+  function auditLine(e) {
+    var action = s('audit.' + e.action) !== 'audit.' + e.action ? s('audit.' + e.action) : e.action.replace(/_/g, ' ');
+    var detail = e.detail && e.detail.outcome ? s('outcomes.' + e.detail.outcome) : e.detail && typeof e.detail.chars === 'number' ? s('audit.chars', { n: e.detail.chars }) : '';
+    return [when(e.at), e.actorName || (e.actor === 'unknown' ? s('audit.unknown_actor') : e.actor), action, e.reference ? s('audit.case', { ref: e.reference }) : '', detail].filter(Boolean).join(' · ');
+  }
+
   $('show-audit').addEventListener('click', function () {
     openCase = null;
     api('GET', '/audit').then(function (data) {
       showPanel('audit');
       var list = $('audit');
       list.textContent = '';
-      data.entries.forEach(function (e) { list.appendChild(el('li', { text: when(e.at) + ' · ' + e.actor + ' · ' + e.action + (e.caseId ? ' · ' + e.caseId : '') + (e.detail ? ' · ' + JSON.stringify(e.detail) : '') })); });
+      data.entries.forEach(function (e) { list.appendChild(el('li', { text: auditLine(e), title: e.actor + (e.caseId ? ' · ' + e.caseId : '') })); });
     }).catch(fail);
   });
 
   // --- live updates --------------------------------------------------------------------------
+  // --- a new live chat announces itself: a banner, the tab's title, and a sound one can turn off ---
+  var SOUND_KEY = 'boussole.helpdesk.sound';
+  try { $('sound').checked = localStorage.getItem(SOUND_KEY) !== 'off'; } catch { /* storage blocked: sound stays on */ }
+  $('sound').addEventListener('change', function () {
+    try { localStorage.setItem(SOUND_KEY, $('sound').checked ? 'on' : 'off'); } catch { /* not kept */ }
+  });
+  var alertCase = null;
+
+  function chime() {
+    if (!$('sound').checked) return;
+    try {
+      var Ctx = window.AudioContext || window.webkitAudioContext;
+      var ac = new Ctx();
+      [0, 0.25].forEach(function (at) {
+        var o = ac.createOscillator();
+        var g = ac.createGain();
+        o.frequency.value = 880;
+        g.gain.setValueAtTime(0.0001, ac.currentTime + at);
+        g.gain.exponentialRampToValueAtTime(0.2, ac.currentTime + at + 0.02);
+        g.gain.exponentialRampToValueAtTime(0.0001, ac.currentTime + at + 0.2);
+        o.connect(g).connect(ac.destination);
+        o.start(ac.currentTime + at);
+        o.stop(ac.currentTime + at + 0.22);
+      });
+      setTimeout(function () { ac.close(); }, 800);
+    } catch { /* no audio here: the banner and the title still say it */ }
+  }
+
+  function showTitle() {
+    document.title = (unseenLive ? '(' + unseenLive + ') ' : '') + baseTitle;
+    document.body.setAttribute('data-unseen-live', String(unseenLive));
+  }
+
+  function announceLive(e) {
+    unseenLive += 1;
+    alertCase = e.caseId;
+    $('live-alert-text').textContent = s('alert.new_live', { bassin: bassinName(e.bassin) });
+    $('live-alert').hidden = false;
+    showTitle();
+    chime();
+  }
+
+  function clearAlert() {
+    unseenLive = 0;
+    $('live-alert').hidden = true;
+    showTitle();
+  }
+  $('live-alert-open').addEventListener('click', function () {
+    var id = alertCase;
+    clearAlert();
+    if (id) showCase(id).then(function () { $('case-title').focus(); });
+  });
+  $('live-alert-dismiss').addEventListener('click', clearAlert);
+
   function listen() {
     if (stream) stream.close();
     stream = new EventSource(API + '/events');
     stream.addEventListener('open', function () { notice(''); document.body.setAttribute('data-live', 'connected'); });
     stream.addEventListener('error', function () { document.body.setAttribute('data-live', 'reconnecting'); });
-    stream.addEventListener('case', function () { loadQueue(); if (openCase) showCase(openCase); });
+    stream.addEventListener('case', function (ev) {
+      var e = {};
+      try { e = JSON.parse(ev.data); } catch { e = {}; }
+      if (e.mode === 'live' && e.status === 'new') announceLive(e);
+      loadQueue();
+      if (openCase) showCase(openCase);
+    });
     stream.addEventListener('message', function (ev) {
       var e = JSON.parse(ev.data);
       if (e.caseId !== openCase) { loadQueue(); return; }

@@ -37,6 +37,7 @@ export const askNode = {
   refs: (n: AskNode) => ({ facts: [n.fact], localeKeys: [n.prompt, n.clarify ?? AMBIGUOUS_PROMPT, AMBIGUOUS_COMMUNE_PROMPT], nodes: [n.next], factOptions: (n.options ?? []).map((o) => ({ fact: n.fact, option: o })) }),
   successors: (n: AskNode) => [n.next],
   describe: (n: AskNode) => ({ label: `ask ${n.fact}${n.options ? `: ${n.options.join(' / ')}` : ''}`, shape: 'rect' as const }),
+  explain: (n: AskNode, w: import('../registry').Wording) => w.page('ask', { question: w.text(n.prompt) }),
   async execute(n: AskNode, ctx: import('../registry').ExecContext) {
     if (ctx.state.facts[n.fact] !== undefined) return { goto: n.next };
     const spec = ctx.facts[n.fact];

@@ -30,6 +30,12 @@ registerNodeType<BranchNode>({
   },
   successors: (n) => [...n.rules.map((x) => x.next), n.default],
   describe: (n) => ({ label: n.rules.map((r) => describeCondition(r.when)).join(' | ') || 'branch', shape: 'diamond' }),
+  // The arrows carry the conditions; the diamond only says what the choice depends on.
+  explain: (n, w) => {
+    const refs = { facts: [] as string[], factOptions: [] };
+    for (const r of n.rules) conditionRefs(r.when, refs);
+    return w.page('branch', { facts: [...new Set(refs.facts)].map((f) => w.fact(f)).join(', ') });
+  },
   async execute(n, ctx: ExecContext) {
     const hit = n.rules.find((r) => evaluate(r.when, ctx.state.facts));
     return { goto: hit ? hit.next : n.default };

@@ -20,6 +20,7 @@ registerNodeType<EndNode>({
   refs: (n) => ({ localeKeys: n.text ? [n.text] : [] }),
   successors: () => [],
   describe: () => ({ label: 'end', shape: 'stadium' }),
+  explain: (n, w) => (n.text ? w.page('end_with', { text: w.text(n.text) }) : w.page('end')),
   async execute(n, ctx) {
     ctx.emit({ kind: 'end', key: n.text });
     return { stop: true as const };

@@ -21,6 +21,7 @@ registerNodeType<HandoffNode>({
   refs: (n) => ({ localeKeys: [n.text] }),
   successors: () => [],
   describe: (n) => ({ label: `handoff: ${n.reason}`, shape: 'hex' }),
+  explain: (n, w) => w.page('handoff', { text: w.text(n.text) }),
   async execute(n, ctx) {
     ctx.emit({ kind: 'handoff', reason: n.reason, key: n.text });
     return { stop: true as const };

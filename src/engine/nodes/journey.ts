@@ -20,6 +20,7 @@ registerNodeType<JourneyNode>({
   refs: (n) => ({ journeys: [n.journey] }),
   successors: () => [],
   describe: (n) => ({ label: `→ journey ${n.journey}`, shape: 'stadium' }),
+  explain: (n, w) => w.page('journey', { journey: w.journey(n.journey) }),
   async execute(n) {
     return { journey: n.journey };
   },

@@ -21,6 +21,7 @@ registerNodeType<MessageNode>({
   refs: (n) => ({ localeKeys: [n.text], nodes: [n.next] }),
   successors: (n) => [n.next],
   describe: (n) => ({ label: `say ${n.text}`, shape: 'round' }),
+  explain: (n, w) => w.page('message', { text: w.text(n.text) }),
   async execute(n, ctx) {
     ctx.emit({ kind: 'say', key: n.text });
     return { goto: n.next };

@@ -57,6 +57,11 @@ registerNodeType<RecommendNode>({
   refs: (n) => ({ themes: n.themes, tags: n.tags, facts: [...n.apply], localeKeys: [n.intro], nodes: [n.next] }),
   successors: (n) => [n.next],
   describe: (n) => ({ label: `recommend ${n.themes.join('+')}${n.tags.length ? ` [${n.tags.join(', ')}]` : ''}`, shape: 'rect' }),
+  explain: (n, w) => {
+    const names = w.services(n);
+    const shown = names.slice(0, 6).join(' · ');
+    return w.page('recommend', { intro: w.text(n.intro), services: names.length > 6 ? w.page('and_more', { list: shown, n: String(names.length - 6) }) : shown || w.page('no_service') });
+  },
   async execute(n, ctx: ExecContext) {
     const facts = ctx.state.facts;
     const commune = typeof facts.commune === 'string' ? facts.commune : undefined;

@@ -23,6 +23,7 @@ registerNodeType<RendezvousNode>({
   refs: (n) => ({ themes: n.themes, nodes: [n.next] }),
   successors: (n) => [n.next],
   describe: (n) => ({ label: `rendez-vous ${n.themes.join('+')}`, shape: 'round' }),
+  explain: (_n, w) => w.page('rendezvous'),
   async execute(n, ctx) {
     const commune = typeof ctx.state.facts.commune === 'string' ? ctx.state.facts.commune : undefined;
     const bassin = commune ? ctx.ports.bassinOf(commune, typeof ctx.state.facts.district === 'string' ? ctx.state.facts.district : undefined) : undefined;
