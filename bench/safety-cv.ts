@@ -6,6 +6,7 @@
  * read here. Run: npm run build && node dist/bench/safety-cv.js
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { compileDetector, defaultSafetyDir } from '../src/safety/detect';
 import { gateDocs, kindDocs, LearnedSafety, SAFETY_TRAINING, safetyFeaturizer } from '../src/safety/learned';
@@ -39,7 +40,18 @@ const everydayScored: Scored[] = [];
 const everydayFold = (i: number) => writers[i % writers.length];
 // CV_FOLDS=t1,t2: score only these writers' messages (the others still all learn): compares
 // training sets on the same messages, e.g. before and after new writers were added.
-const folds = process.env.CV_FOLDS ? writers.filter((w) => process.env.CV_FOLDS!.split(',').includes(w)) : writers;
+// CV_PART=k/n: score every n-th fold from the k-th (one process per core), write the scores to
+// os.tmpdir() and stop; CV_MERGE=n: read the n parts and report, training nothing.
+const part = /^(\d+)\/(\d+)$/.exec(process.env.CV_PART ?? '');
+const merge = Number(process.env.CV_MERGE ?? 0);
+const partFile = (k: number) => path.join(os.tmpdir(), `boussole-safety-cv-part-${k}.json`);
+const chosen = process.env.CV_FOLDS ? writers.filter((w) => process.env.CV_FOLDS!.split(',').includes(w)) : writers;
+const folds = merge ? [] : part ? chosen.filter((_, i) => i % Number(part[2]) === Number(part[1])) : chosen;
+for (let k = 0; k < merge; k++) {
+  const got = JSON.parse(fs.readFileSync(partFile(k), 'utf8')) as { scored: Scored[]; everyday: Scored[] };
+  scored.push(...got.scored);
+  everydayScored.push(...got.everyday);
+}
 for (const w of folds) {
   const t0 = Date.now();
   const train: WeightedExample[] = [...labelled.filter((e) => (e.writer ?? 'unknown') !== w), ...everyday.filter((_, i) => everydayFold(i) !== w)];
@@ -59,11 +71,16 @@ for (const w of folds) {
   console.error(`fold ${w}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
+if (part) {
+  fs.writeFileSync(partFile(Number(part[1])), JSON.stringify({ scored, everyday: everydayScored }));
+  process.exit(0);
+}
+
 const crisis = scored.filter((s) => s.labels.length);
 const ordinary = scored.filter((s) => !s.labels.length);
 const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : '–');
 const lines: string[] = [];
-lines.push(`Leave-one-writer-out cross-validation, ${new Date().toISOString().slice(0, 10)}: writers ${writers.join(', ')} (scored: ${folds.join(', ')}); ${crisis.length} crisis and ${ordinary.length} ordinary messages; the patterns alone catch ${pct(crisis.filter((s) => s.sure).length, crisis.length)} with ${pct(ordinary.filter((s) => s.sure).length, ordinary.length)} false alarms.`);
+lines.push(`Leave-one-writer-out cross-validation, ${new Date().toISOString().slice(0, 10)}: writers ${writers.join(', ')} (scored: ${merge ? 'all, in parts' : folds.join(', ')}); ${crisis.length} crisis and ${ordinary.length} ordinary messages; the patterns alone catch ${pct(crisis.filter((s) => s.sure).length, crisis.length)} with ${pct(ordinary.filter((s) => s.sure).length, ordinary.length)} false alarms.`);
 lines.push('', '| low | recall (patterns ∪ score ≥ low) | false alarms on look-alikes | on everyday messages | missed |', '|---:|---:|---:|---:|---:|');
 for (const low of [0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7]) {
   const caught = crisis.filter((s) => s.sure || s.danger >= low).length;

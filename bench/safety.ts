@@ -1,6 +1,6 @@
 /**
  * The safety net measured on the held-out sets written apart (bench/data/safety-eval/<lang>.json, and
- * those written later, bench/data/safety-eval-2/ and safety-eval-3/; then all together):
+ * those written later, bench/data/safety-eval-2/, safety-eval-3/ and safety-eval-4/; then all together):
  * recall per language × category (a crisis counts as caught when the numbers are given: the
  * emergency band or the middle band with its question), how many of those named the right kind,
  * false alarms on ordinary messages, detection time. The held-out set is read only here and never
@@ -35,7 +35,7 @@ function readHeldOut(dirName: string, title: string): HeldOutSet {
   return { name: dirName, title, description: sets.description, writers: sets.writers, examples: readSafetySet(dir) };
 }
 
-const heldOut = [readHeldOut('safety-eval', 'First held-out set (e1–e3)'), readHeldOut('safety-eval-2', 'Second held-out set (e4–e6)'), readHeldOut('safety-eval-3', 'Third held-out set (e7–e12)')];
+const heldOut = [readHeldOut('safety-eval', 'First held-out set (e1–e3)'), readHeldOut('safety-eval-2', 'Second held-out set (e4–e6)'), readHeldOut('safety-eval-3', 'Third held-out set (e7–e12)'), readHeldOut('safety-eval-4', 'Fourth held-out set (e13–e18)')];
 const together: HeldOutSet = { name: 'all', title: 'The held-out sets together', description: `${heldOut.map((h) => h.examples.length).reduce((a, b) => a + b, 0)} messages: the ${heldOut.length} sets above.`, writers: {}, examples: heldOut.flatMap((h) => h.examples) };
 
 function measure(set: HeldOutSet) {
