@@ -307,10 +307,12 @@
                 return next(action);
               }
               showNotice('connectError');
+              reconnectLater();
             }
             if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') {
               resumed = true;
               rememberConversation();
+              connected();
             }
             return next(action);
           };
@@ -323,7 +325,34 @@
       var loading = document.querySelector('#webchat .loading');
       if (loading) loading.remove();
       showNotice('connectError');
+      reconnectLater();
     });
+  }
+
+  /**
+   * The server or its database could not be reached: the numbers are on screen (connectError),
+   * and the page tries again by itself, 2 s after the first failure, then up to every 30 s; the
+   * tab's conversation is resumed (Direct Line replays it), so nothing written is lost on screen.
+   */
+  var retryDelay = 0;
+  var retryTimer = null;
+  function reconnectLater() {
+    if (retryTimer) return;
+    retryDelay = Math.min(retryDelay ? retryDelay * 2 : 2000, 30000);
+    retryTimer = setTimeout(function () {
+      retryTimer = null;
+      if (chat && chat.directLine && chat.directLine.end) {
+        try { chat.directLine.end(); } catch { /* already closed */ }
+      }
+      chat = null;
+      connect(storedConversation());
+    }, retryDelay);
+  }
+
+  function connected() {
+    retryDelay = 0;
+    var notice = document.getElementById('notice');
+    if (notice.getAttribute('data-i18n') === 'connectError') hideNotice();
   }
 
   function start() {
@@ -340,6 +369,7 @@
         var loading = document.querySelector('#webchat .loading');
         if (loading) loading.remove();
         showNotice('connectError');
+        reconnectLater();
       });
   }
 

@@ -152,9 +152,41 @@
    * A copy of a bot message activity, formatted for the page. `rtl`: the message's language is
    * written right to left; `labels` (optional): the page's words for the crisis block.
    */
+  /**
+   * A Helpdesk agent's words, drawn as a person's message: their name over the words, in the
+   * page's "person" style (an Adaptive Card container), not as one more bot bubble.
+   */
+  function agentCard(agent, rtl) {
+    return {
+      contentType: 'application/vnd.microsoft.card.adaptive',
+      content: {
+        type: 'AdaptiveCard',
+        version: '1.3',
+        body: [
+          {
+            type: 'Container',
+            style: 'accent',
+            id: 'boussole-agent',
+            items: [
+              { type: 'TextBlock', text: formatLabel(String(agent.name) + ' \u00B7 Helpdesk', rtl), weight: 'Bolder', wrap: true },
+              { type: 'TextBlock', text: formatText(String(agent.text), rtl), wrap: true }
+            ]
+          }
+        ]
+      }
+    };
+  }
+
   function formatActivity(activity, rtl, labels) {
     if (!activity || activity.type !== 'message') return activity;
     var copy = JSON.parse(JSON.stringify(activity));
+    var handoff = copy.channelData && copy.channelData.handoff;
+    if (handoff && handoff.from === 'agent' && handoff.agent && typeof handoff.agent.name === 'string' && typeof handoff.agent.text === 'string') {
+      copy.attachments = [agentCard(handoff.agent, rtl)];
+      copy.channelData['webchat:fallback-text'] = copy.text;
+      delete copy.text;
+      return copy;
+    }
     var safety = copy.channelData && copy.channelData.safety;
     if (labels && labels.crisisHeading && labels.call && safety && Array.isArray(safety.numbers) && safety.numbers.length) {
       copy.attachments = [crisisCard(copy, rtl, labels)].concat(Array.isArray(copy.attachments) ? copy.attachments : []);

@@ -191,11 +191,29 @@ export class BoussoleDialog extends Dialog {
     const welcomedNow = !mem.welcomed;
     if (welcomedNow) await this.welcome(ctx, mem, text);
     if (!text) return Dialog.EndOfTurn;
-    const replies = await this.handleText(ctx, mem, text, welcomedNow);
+    const replies = this.withNextSteps(mem, await this.handleText(ctx, mem, text, welcomedNow));
     if (!mem.forgotten) this.record(mem, text, replies);
     await this.send(ctx, replies);
     if (mem.engine === null && mem.forgotten) return dc.endDialog();
     return Dialog.EndOfTurn;
+  }
+
+  /**
+   * No dead end: when the last message of a turn neither asks something nor offers a choice, it
+   * offers the next steps (start again, a person; after a callback request, start again). A
+   * question waiting for typed words, a live chat with an agent and "forget me" are left as they are.
+   */
+  private withNextSteps(mem: Memory, replies: Reply[]): Reply[] {
+    const last = [...replies].reverse().find((r) => r.type === 'message');
+    if (!last || last.suggestedActions?.actions?.length) return replies;
+    const data = (last.channelData ?? {}) as { question?: unknown; forgotten?: boolean; handoff?: { mode?: string; caseId?: string } };
+    if (data.question || data.forgotten) return replies;
+    if (data.handoff && !(data.handoff.mode === 'callback' && data.handoff.caseId)) return replies;
+    const t = this.deps.t;
+    const lang = this.lang(mem);
+    const titles = data.handoff ? [t(lang, 'common.menu')] : [t(lang, 'common.menu'), t(lang, 'common.person')];
+    last.suggestedActions = { to: [], actions: titles.map((title) => ({ type: 'imBack', title, value: title })) };
+    return replies;
   }
 
   private record(mem: Memory, text: string, replies: Reply[]): void {

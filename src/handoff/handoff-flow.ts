@@ -362,7 +362,8 @@ export function createHandoff(d: HandoffDeps): HandoffFlow {
     bridge,
     toFeedback,
     agentJoined: (lang, caseId, name) => msg(t(lang, 'agent_joined', { name }), lang, { channelData: live(caseId, { status: 'assigned' }) }),
-    agentMessage: (lang, caseId, name, text) => msg(t(lang, 'agent_message', { name, text }), lang, { channelData: live(caseId, { from: 'agent' }) }),
+    // The text names the agent for every channel; the web page also draws it as a person's message (channelData: name and words).
+    agentMessage: (lang, caseId, name, text) => msg(t(lang, 'agent_message', { name, text }), lang, { channelData: live(caseId, { from: 'agent', agent: { name, text } }) }),
     closed: (lang, caseId, name) =>
       msg([t(lang, 'live_closed', { name }), t(lang, 'ask_feedback')].join('\n\n'), lang, {
         ...buttons(FEEDBACK.map((f) => t(lang, `feedback.${f}`))),

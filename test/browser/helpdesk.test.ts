@@ -142,7 +142,10 @@ test('a person asks for a human in the web chat; an agent takes the case in the 
   // Both ways.
   await console_.locator('#reply').fill('Bonjour, je suis Sara. Depuis quand avez-vous de la moisissure ?');
   await console_.getByRole('button', { name: 'Envoyer' }).click();
-  await waitForText(p, 'Sara (Helpdesk) : Bonjour, je suis Sara. Depuis quand avez-vous de la moisissure ?');
+  // The agent's words look like a person's: their name over the words, not one more bot bubble.
+  await waitForText(p, 'Bonjour, je suis Sara. Depuis quand avez-vous de la moisissure ?');
+  await p.locator('#boussole-agent').getByText('Sara · Helpdesk').waitFor();
+  await expect(p.locator('#boussole-agent').innerText()).resolves.toMatch(/Depuis quand avez-vous de la moisissure/);
   await sendMessage(p, 'depuis l hiver passe, le proprio ne fait rien');
   await console_.locator('#messages').getByText('depuis l hiver passe, le proprio ne fait rien').waitFor();
   await screenshot(console_, 'helpdesk-console-live-1280x900');

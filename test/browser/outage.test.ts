@@ -71,3 +71,31 @@ test('the server cannot take a message: the page shows its own notice with the n
   await screenshot(page, 'outage-ar-phone-send-failed');
   await page.unroute('**/v3/directline/conversations/*/activities');
 });
+
+test('a new visitor while the server cannot be reached: the numbers at once, then the chat starts by itself when it is back', async () => {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'fr-BE', isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  try {
+    let refused = 0;
+    await page.route('**/v3/directline/tokens/generate', (route) => {
+      refused += 1;
+      return route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"unavailable","message":"down"}}' });
+    });
+    await page.goto(app.url);
+    const notice = page.locator('#notice');
+    await notice.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await notice.innerText()).toMatch(/112/);
+    expect(await notice.innerText()).toMatch(/réessaie toute seule/);
+    await screenshot(page, 'outage-fr-phone-cannot-start');
+    // It keeps trying by itself (2 s, then 4 s…); the server comes back.
+    const deadline = Date.now() + 20_000;
+    while (refused < 2 && Date.now() < deadline) await page.waitForTimeout(250);
+    expect(refused).toBeGreaterThanOrEqual(2);
+    await page.unroute('**/v3/directline/tokens/generate');
+    await page.locator('[data-id="webchat-sendbox-input"]').waitFor({ state: 'visible', timeout: 40_000 });
+    await page.locator('.webchat__basic-transcript').getByText(/Boussole/).first().waitFor({ timeout: 20_000 });
+    await notice.waitFor({ state: 'hidden', timeout: 10_000 });
+  } finally {
+    await context.close();
+  }
+});
