@@ -78,10 +78,30 @@
     line.hidden = false;
   }
 
+  /** Text into `node`, its phone numbers, e-mail and web addresses as links (format.js finds them). */
+  function fillWithLinks(node, value) {
+    node.textContent = '';
+    var rtl = directionOf(state.language) === 'rtl';
+    var marked = window.BoussoleFormat ? window.BoussoleFormat.formatText(value, rtl) : value;
+    var link = /\[([^\]]+)\]\(((?:tel:|mailto:|https:)[^)\s]+)\)/g;
+    var last = 0;
+    var m;
+    while ((m = link.exec(marked))) {
+      node.appendChild(document.createTextNode(marked.slice(last, m.index)));
+      var a = document.createElement('a');
+      a.href = m[2];
+      a.textContent = m[1];
+      node.appendChild(a);
+      last = m.index + m[0].length;
+    }
+    node.appendChild(document.createTextNode(marked.slice(last)));
+  }
+
   function showNotice(key) {
     var notice = document.getElementById('notice');
     notice.classList.remove('notice--done');
-    notice.textContent = text(key);
+    // The numbers in the page's own notice can be tapped, as in the bot's messages.
+    fillWithLinks(notice, text(key));
     notice.setAttribute('data-i18n', key);
     notice.hidden = false;
   }

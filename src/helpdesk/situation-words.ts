@@ -31,12 +31,17 @@ function known(t: Translate, lang: Lang, key: string): string | undefined {
   return text && text !== key && text !== bare ? text : undefined;
 }
 
+/** A journey by its theme's name ("Logement"), else its title ("Accueil" for the entry journey), else its id. */
+function journeyName(t: Translate, lang: Lang, id: string): string {
+  return known(t, lang, `facts.theme.options.${id}`) ?? known(t, lang, `${id}.title`) ?? id;
+}
+
 function valueInWords(fact: string, value: unknown, lang: Lang, d: DescribeDeps): string {
   if (value === true || value === 'true') return d.t(lang, 'common.yes');
   if (value === false || value === 'false') return d.t(lang, 'common.no');
   const v = String(value);
   if (fact === 'commune') return d.communeName(v, lang) ?? v;
-  if (fact === 'journey') return known(d.t, lang, `facts.theme.options.${v}`) ?? v;
+  if (fact === 'journey') return journeyName(d.t, lang, v);
   return known(d.t, lang, `facts.${fact}.options.${v}`) ?? v;
 }
 
@@ -59,7 +64,7 @@ export function headlineInWords(c: DescribedCase & { language: string }, lang: L
   const journey = c.situation.journey;
   return {
     reason: known(t, lang, `console:reasons.${c.reason}`) ?? c.reason.replace(/_/g, ' '),
-    journey: journey ? (known(t, lang, `facts.theme.options.${journey}`) ?? journey) : null,
+    journey: journey ? journeyName(t, lang, journey) : null,
     // A language is named in itself, as the language menu does: the agent recognises it.
     language: known(t, c.language as Lang, `facts.language.options.${c.language}`) ?? c.language,
   };

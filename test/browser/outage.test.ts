@@ -86,6 +86,9 @@ test('a new visitor while the server cannot be reached: the numbers at once, the
     await notice.waitFor({ state: 'visible', timeout: 20_000 });
     expect(await notice.innerText()).toMatch(/112/);
     expect(await notice.innerText()).toMatch(/réessaie toute seule/);
+    // The numbers can be tapped.
+    expect(await notice.locator('a[href="tel:112"]').count()).toBe(1);
+    expect(await notice.locator('a[href="tel:+3280035243"]').count()).toBe(1);
     await screenshot(page, 'outage-fr-phone-cannot-start');
     // It keeps trying by itself (2 s, then 4 s…); the server comes back.
     const deadline = Date.now() + 20_000;

@@ -1,6 +1,6 @@
 /** A case in words of the agent's language: the reason, the facts and the services, never the bot's codes. */
 import type { Lang } from '../../src/catalogue/schema';
-import { situationInWords, type DescribedCase } from '../../src/helpdesk/situation-words';
+import { headlineInWords, situationInWords, type DescribedCase } from '../../src/helpdesk/situation-words';
 import { createI18n } from '../../src/i18n/i18n';
 
 const { t } = createI18n();
@@ -46,4 +46,10 @@ test('every handoff reason the decision graphs use has words in every console la
   for (const lang of ['fr', 'nl', 'en', 'ar', 'tr', 'es', 'ro'] as Lang[]) {
     for (const reason of reasons) expect(t(lang, `console:reasons.${reason}`)).not.toMatch(/reasons\./);
   }
+});
+
+test('the entry journey is named by its title, never by its id', async () => {
+  const words = await situationInWords({ reason: 'asked_for_person', situation: { journey: 'main', facts: { language: 'nl' } } }, 'fr', deps);
+  expect(words.facts.find((f) => f.fact === 'journey')!.value).toBe('Accueil');
+  expect(headlineInWords({ reason: 'asked_for_person', language: 'nl', situation: { journey: 'main' } }, 'fr', t)).toEqual({ reason: 'a demandé une personne', journey: 'Accueil', language: 'Nederlands' });
 });
