@@ -375,7 +375,9 @@ export class BoussoleDialog extends Dialog {
       const again = mem.engine ? await engine.resume(mem.engine, requested) : await engine.start('main', { language: requested }, requested);
       return [message(this.deps.t(requested, 'global.language_changed'), requested), ...(await this.replies(ctx, mem, again))];
     }
-    if (decision === 'command') return this.globalCommand(ctx, mem, i.command!, i.told);
+    // A command keeps who asks and where they live from its words ("… j'habite à Anderlecht"), not
+    // the readings of the command's own words ("parler à quelqu'un" is also a need in two journeys).
+    if (decision === 'command') return this.globalCommand(ctx, mem, i.command!, personFacts(i.told));
     // A language read from this very text counts as the person's choice; the channel's locale only
     // decides how we speak until they choose.
     if (i.language) await this.setLanguage(ctx, mem, i.language.lang);

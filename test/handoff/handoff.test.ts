@@ -140,6 +140,8 @@ describe('callback handoff with the real database', () => {
     expect(r[0].text).toMatch(/0800 35 243|\d{2,3} \d{2,3} \d{2} \d{2}/);
     const c = await repo.cases.findOne({ _id: handoff.caseId });
     expect(c).toMatchObject({ situation: { bassin: 'centre-ouest', facts: { commune: '21001' } } });
+    // Only what the words told about the person: not the two readings of "parler à quelqu'un" as a need.
+    expect(Object.keys(c!.situation.facts).sort()).toEqual(['commune', 'language']);
   });
 
   test('saying no records nothing and gives a number', async () => {
