@@ -124,59 +124,46 @@
    */
   function crisisCard(activity, rtl, labels) {
     var numbers = activity.channelData.safety.numbers;
-    return {
-      contentType: 'application/vnd.microsoft.card.adaptive',
-      content: {
-        type: 'AdaptiveCard',
-        version: '1.3',
-        body: [
-          {
-            type: 'Container',
-            id: 'boussole-crisis-' + String(activity.id || '').replace(/[^A-Za-z0-9_-]/g, ''),
-            items: [
-              { type: 'TextBlock', text: '\u26A0\uFE0F ' + labels.crisisHeading, weight: 'Bolder', size: 'Medium', wrap: true, style: 'heading' },
-              {
-                type: 'ActionSet',
-                actions: numbers.map(function (n) {
-                  return { type: 'Action.OpenUrl', title: labels.call + ' ' + n.number, url: telUri(n.number) };
-                })
-              }
-            ]
-          }
-        ]
-      }
-    };
+    return containerCard({
+      type: 'Container',
+      id: 'boussole-crisis-' + String(activity.id || '').replace(/[^A-Za-z0-9_-]/g, ''),
+      items: [
+        { type: 'TextBlock', text: '\u26A0\uFE0F ' + labels.crisisHeading, weight: 'Bolder', size: 'Medium', wrap: true, style: 'heading' },
+        {
+          type: 'ActionSet',
+          actions: numbers.map(function (n) {
+            return { type: 'Action.OpenUrl', title: labels.call + ' ' + n.number, url: telUri(n.number) };
+          })
+        }
+      ]
+    });
+  }
+
+  /** One Adaptive Card attachment holding one container (the page's own blocks). */
+  function containerCard(container) {
+    return { contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.3', body: [container] } };
+  }
+
+  /**
+   * A Helpdesk agent's words, drawn as a person's message: their name over the words, in the
+   * page's "person" style (an Adaptive Card container), not as one more bot bubble.
+   */
+  function agentCard(agent, rtl) {
+    return containerCard({
+      type: 'Container',
+      style: 'accent',
+      id: 'boussole-agent',
+      items: [
+        { type: 'TextBlock', text: formatLabel(String(agent.name) + ' \u00B7 Helpdesk', rtl), weight: 'Bolder', wrap: true },
+        { type: 'TextBlock', text: formatText(String(agent.text), rtl), wrap: true }
+      ]
+    });
   }
 
   /**
    * A copy of a bot message activity, formatted for the page. `rtl`: the message's language is
    * written right to left; `labels` (optional): the page's words for the crisis block.
    */
-  /**
-   * A Helpdesk agent's words, drawn as a person's message: their name over the words, in the
-   * page's "person" style (an Adaptive Card container), not as one more bot bubble.
-   */
-  function agentCard(agent, rtl) {
-    return {
-      contentType: 'application/vnd.microsoft.card.adaptive',
-      content: {
-        type: 'AdaptiveCard',
-        version: '1.3',
-        body: [
-          {
-            type: 'Container',
-            style: 'accent',
-            id: 'boussole-agent',
-            items: [
-              { type: 'TextBlock', text: formatLabel(String(agent.name) + ' \u00B7 Helpdesk', rtl), weight: 'Bolder', wrap: true },
-              { type: 'TextBlock', text: formatText(String(agent.text), rtl), wrap: true }
-            ]
-          }
-        ]
-      }
-    };
-  }
-
   function formatActivity(activity, rtl, labels) {
     if (!activity || activity.type !== 'message') return activity;
     var copy = JSON.parse(JSON.stringify(activity));

@@ -212,8 +212,9 @@ export function createHandoff(d: HandoffDeps): HandoffFlow {
     const when = opening
       ? t(lang, 'expect_call_at', { when: new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Brussels' }).format(opening) })
       : t(lang, 'expect_call_soon');
-    const text = [t(lang, queued ? 'registered_offline' : 'registered'), t(lang, 'reference', { ref: caseReference(c._id) }), when, numberLine(lang, req.bassin)].join('\n\n');
-    const handoff = { caseId: c._id, reference: caseReference(c._id), mode: 'callback', ...(queued ? { queued: true } : {}) };
+    const reference = caseReference(c._id);
+    const text = [t(lang, queued ? 'registered_offline' : 'registered'), t(lang, 'reference', { ref: reference }), when, numberLine(lang, req.bassin)].join('\n\n');
+    const handoff = { caseId: c._id, reference, mode: 'callback', ...(queued ? { queued: true } : {}) };
     d.log.info('handoff.case_registered', { caseId: c._id, reason: c.reason, bassin: req.bassin ?? null, mode: 'callback', queued });
     return [msg(text, lang, { channelData: { handoff } }), initiateEvent(c, handoff)];
   }

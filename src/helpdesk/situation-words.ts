@@ -5,7 +5,7 @@
  * An unknown code (a new journey's reason or option) is shown as it is rather than hidden.
  */
 import type { Lang } from '../catalogue/schema';
-import type { Translate } from '../i18n/i18n';
+import { knownText, type Translate } from '../i18n/i18n';
 
 export interface SituationWords {
   reason: string;
@@ -24,16 +24,9 @@ export interface DescribedCase {
   situation: { journey?: string; facts?: Record<string, unknown>; servicesSuggested?: string[] };
 }
 
-/** The text for `key`, or undefined where the locales have none (i18next gives the key back). */
-function known(t: Translate, lang: Lang, key: string): string | undefined {
-  const text = t(lang, key);
-  const bare = key.includes(':') ? key.slice(key.indexOf(':') + 1) : key;
-  return text && text !== key && text !== bare ? text : undefined;
-}
-
 /** A journey by its theme's name ("Logement"), else its title ("Accueil" for the entry journey), else its id. */
 function journeyName(t: Translate, lang: Lang, id: string): string {
-  return known(t, lang, `facts.theme.options.${id}`) ?? known(t, lang, `${id}.title`) ?? id;
+  return knownText(t, lang, `facts.theme.options.${id}`) ?? knownText(t, lang, `${id}.title`) ?? id;
 }
 
 function valueInWords(fact: string, value: unknown, lang: Lang, d: DescribeDeps): string {
@@ -42,15 +35,15 @@ function valueInWords(fact: string, value: unknown, lang: Lang, d: DescribeDeps)
   const v = String(value);
   if (fact === 'commune') return d.communeName(v, lang) ?? v;
   if (fact === 'journey') return journeyName(d.t, lang, v);
-  return known(d.t, lang, `facts.${fact}.options.${v}`) ?? v;
+  return knownText(d.t, lang, `facts.${fact}.options.${v}`) ?? v;
 }
 
 export async function situationInWords(c: DescribedCase, lang: Lang, d: DescribeDeps): Promise<SituationWords> {
   const facts = Object.entries({ journey: c.situation.journey, ...(c.situation.facts ?? {}) })
     .filter(([, v]) => v !== undefined && v !== null && v !== '')
-    .map(([fact, v]) => ({ fact, label: known(d.t, lang, `console:facts.${fact}`) ?? fact, value: valueInWords(fact, v, lang, d) }));
+    .map(([fact, v]) => ({ fact, label: knownText(d.t, lang, `console:facts.${fact}`) ?? fact, value: valueInWords(fact, v, lang, d) }));
   const services = await Promise.all((c.situation.servicesSuggested ?? []).map(async (id) => ({ id, name: (await d.serviceName(id, lang)) ?? id })));
-  return { reason: known(d.t, lang, `console:reasons.${c.reason}`) ?? c.reason.replace(/_/g, ' '), facts, services };
+  return { reason: knownText(d.t, lang, `console:reasons.${c.reason}`) ?? c.reason.replace(/_/g, ' '), facts, services };
 }
 
 /** A queue line in words: why, about what, in which language ("a demandé une personne · Logement · العربية"). */
@@ -63,10 +56,10 @@ export interface HeadlineWords {
 export function headlineInWords(c: DescribedCase & { language: string }, lang: Lang, t: Translate): HeadlineWords {
   const journey = c.situation.journey;
   return {
-    reason: known(t, lang, `console:reasons.${c.reason}`) ?? c.reason.replace(/_/g, ' '),
+    reason: knownText(t, lang, `console:reasons.${c.reason}`) ?? c.reason.replace(/_/g, ' '),
     journey: journey ? journeyName(t, lang, journey) : null,
     // A language is named in itself, as the language menu does: the agent recognises it.
-    language: known(t, c.language as Lang, `facts.language.options.${c.language}`) ?? c.language,
+    language: knownText(t, c.language as Lang, `facts.language.options.${c.language}`) ?? c.language,
   };
 }
 

@@ -43,3 +43,10 @@ export function textForReader(t: Translate, lng: Lang, text: LocalText | undefin
   if (!p) return undefined;
   return p.fallback ? `${p.text} ${t(lng, 'card.fallback_language', { language: t(lng, `facts.language.options.${p.fallback}`) })}` : p.text;
 }
+
+/** The text for `key`, or undefined where the locales have none (i18next gives the key back). */
+export function knownText(t: Translate, lang: Lang, key: string): string | undefined {
+  const text = t(lang, key);
+  const bare = key.includes(':') ? key.slice(key.indexOf(':') + 1) : key;
+  return text && text !== key && text !== bare ? text : undefined;
+}

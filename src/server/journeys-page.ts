@@ -14,7 +14,7 @@ import { conditionInWords } from '../engine/conditions';
 import type { LoadedGraphs } from '../engine/graph-loader';
 import { journeyInWords } from '../engine/mermaid';
 import type { Wording } from '../engine/registry';
-import { pickText, type Translate } from '../i18n/i18n';
+import { knownText, pickText, type Translate } from '../i18n/i18n';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -29,13 +29,6 @@ export interface JourneysPageDeps {
   places: Places;
   /** The catalogue's services of these themes, as the bot reads them now. */
   servicesFor(themes: Theme[]): Promise<Service[]>;
-}
-
-/** The text for `key`, or undefined where the locales have none (i18next gives the key back). */
-function known(t: Translate, lang: Lang, key: string): string | undefined {
-  const text = t(lang, key);
-  const bare = key.includes(':') ? key.slice(key.indexOf(':') + 1) : key;
-  return text && text !== key && text !== bare ? text : undefined;
 }
 
 /** Names of the services each recommendation can offer somewhere in the Region (union over the communes, nothing else known). */
@@ -61,8 +54,8 @@ async function servicesByNode(d: JourneysPageDeps, lang: Lang): Promise<Map<stri
 function wording(d: JourneysPageDeps, lang: Lang, services: Map<string, string[]>): Wording {
   const t = d.t;
   const page = (key: string, params?: Record<string, string>) => t(lang, `journeys:${key}`, params);
-  const fact = (name: string) => known(t, lang, `console:facts.${name}`) ?? name;
-  const option = (f: string, v: string) => (f === 'commune' ? (pickText(d.places.commune(v)?.name, lang)?.text ?? v) : f === 'theme' ? (known(t, lang, `facts.theme.options.${v}`) ?? v) : (known(t, lang, `facts.${f}.options.${v}`) ?? v));
+  const fact = (name: string) => knownText(t, lang, `console:facts.${name}`) ?? name;
+  const option = (f: string, v: string) => (f === 'commune' ? (pickText(d.places.commune(v)?.name, lang)?.text ?? v) : (knownText(t, lang, `facts.${f}.options.${v}`) ?? v));
   return {
     text: (key) => t(lang, key),
     page,
