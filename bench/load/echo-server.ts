@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     spool: new DurableQueue<KeptItem>(path.resolve(cfg.DATA_DIR, 'kept')),
     soleInstance: Boolean(database.embedded),
     feed,
+    concurrency: cfg.TURN_CONCURRENCY,
   });
   adapter.keepRepliesWith(
     (conversationId, activities) => keeper.keepReplies(conversationId, activities),

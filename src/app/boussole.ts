@@ -54,6 +54,8 @@ export interface RunningBoussole {
   port: number;
   config: Config;
   database: Database;
+  /** The app's own handoff store: with the embedded database the app is its only writer and keeps sessions in memory, so tools and tests write through it. */
+  handoff: HandoffRepository;
   close(): Promise<void>;
 }
 
@@ -92,7 +94,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     // Every append is announced to the conversation's open WebSocket streams (in-process feed, and the other instances').
     const feed = new ActivityFeed();
     const directLineRepo = withFeed(new DirectLineRepository(db, { retentionMs, layout, soleWriter: !clustered }), feed, bus);
-    const handoffRepo = new HandoffRepository(db);
+    const handoffRepo = new HandoffRepository(db, { soleWriter: !clustered });
     for (const r of [catalogue, unmet, storage, directLineRepo, handoffRepo, inbox]) await r.ensureIndexes();
     await inbox.heartbeat(HEARTBEAT_LEASE_MS, bus?.head);
     const watch = new StorageWatch({ ping: () => database.ping(), heal: () => database.heal(), healAfterMs: cfg.STORAGE_HEAL_AFTER_MS, log, timeoutMs: cfg.STORAGE_TIMEOUT_MS });
@@ -188,6 +190,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       soleInstance: !clustered,
       appendLease: leases ? (conversationId) => leases.acquire(`append|${conversationId}`) : undefined,
       feed,
+      concurrency: cfg.TURN_CONCURRENCY,
     });
     const whatsapp = await createWhatsApp({
       cfg,
@@ -299,6 +302,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       port,
       config: cfg,
       database,
+      handoff: handoffRepo,
       close() {
         closing ??= (async () => {
           clearInterval(purge);

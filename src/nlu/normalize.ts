@@ -51,11 +51,41 @@ export function containsPhrase(text: string, phrase: string): boolean {
 export function takePhrases<T extends { phrase: string }>(text: string, items: readonly T[], take: (item: T) => boolean): string {
   let rest = ` ${text} `;
   const taken = new Set<string>();
-  for (const item of items) {
+  for (const item of candidates(text, items)) {
     if (!taken.has(item.phrase) && !rest.includes(` ${item.phrase} `)) continue;
     if (!take(item)) continue;
     taken.add(item.phrase);
     rest = rest.split(` ${item.phrase} `).join(' ; ');
   }
   return rest.trim();
+}
+
+/** Lists longer than this are indexed by first word (a lexicon of thousands read at every message). */
+const INDEX_FROM = 32;
+const byFirstWord = new WeakMap<readonly { phrase: string }[], Map<string, number[]>>();
+
+/**
+ * The items that may stand in `text`, in their order: a phrase stands only where its first word is
+ * one of the text's words, so long lists are looked up by first word instead of tried one by one.
+ * (Taking a phrase only removes words, so nothing absent from the text can stand later.)
+ */
+function candidates<T extends { phrase: string }>(text: string, items: readonly T[]): readonly T[] {
+  if (items.length <= INDEX_FROM) return items;
+  let index = byFirstWord.get(items);
+  if (!index) {
+    index = new Map();
+    items.forEach((item, i) => {
+      const first = item.phrase.split(' ', 1)[0];
+      const at = index!.get(first);
+      if (at) at.push(i);
+      else index!.set(first, [i]);
+    });
+    byFirstWord.set(items, index);
+  }
+  const positions: number[] = [];
+  for (const word of new Set(tokens(text))) {
+    const at = index.get(word);
+    if (at) for (const i of at) positions.push(i);
+  }
+  return positions.sort((a, b) => a - b).map((i) => items[i]);
 }

@@ -32,7 +32,7 @@ import { Buckets, breathe } from './buckets';
 import { RecentMap } from './recent-map';
 import { ensureExpiryIndex } from './expiry';
 import type { StoreLayout } from './store-layout';
-import type { Collection, Db } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
 
 export interface DirectLineConversation {
   id: string;
@@ -240,7 +240,16 @@ export class DirectLineRepository implements DirectLineStore {
     const seqs: number[] = [];
     // Above every number known to be used; another instance may have gone further (duplicate: look).
     let next = Math.max(conversation.lastSeq ?? 0, conversation.seqFloor ?? 0, this.remembered(conversationId, conversation.createdAt)) + 1;
-    for (const activity of activities) {
+    // A turn's replies in one command (what a bot says at once is usually several messages).
+    const stored = activities.length > 1 ? await this.insertRun(conversationId, activities, next, now) : 0;
+    for (let i = 0; i < stored; i++) seqs.push(next + i);
+    if (stored) {
+      this.remember(conversationId, conversation.createdAt, next + stored - 1);
+      next += stored;
+      // Stopped short: another writer took the next number; the rest go one by one below.
+      if (stored < activities.length) next = await this.firstFreeAfter(conversationId, next - 1);
+    }
+    for (const activity of activities.slice(stored)) {
       const json = JSON.stringify(activity);
       for (let attempt = 1; ; attempt++) {
         try {
@@ -268,6 +277,22 @@ export class DirectLineRepository implements DirectLineStore {
       return null;
     }
     return seqs;
+  }
+
+  /**
+   * Inserts `activities` numbered from `first` in one ordered command. Returns how many were
+   * stored: all of them, or those before the first number another writer had taken.
+   */
+  private async insertRun(conversationId: string, activities: Record<string, unknown>[], first: number, now: Date): Promise<number> {
+    const docs = activities.map((activity, i) => ({ _id: `${conversationId}|${first + i}`, conversationId, seq: first + i, json: JSON.stringify(activity), storedAt: now }));
+    try {
+      await this.activities(conversationId).insertMany(docs, { ordered: true });
+      return docs.length;
+    } catch (err) {
+      if (!(err instanceof MongoBulkWriteError) || !isDuplicateKey(err)) throw err;
+      const failed = ([] as Array<{ index: number }>).concat(err.writeErrors as never);
+      return Math.min(...failed.map((e) => e.index), docs.length);
+    }
   }
 
   /**

@@ -7,6 +7,7 @@
  */
 import type { Collection, Db, Filter } from 'mongodb';
 import { ensureExpiryIndex } from './expiry';
+import { RecentMap } from './recent-map';
 
 export type CaseMode = 'live' | 'callback';
 export const CASE_STATUSES = ['new', 'assigned', 'closed'] as const;
@@ -83,11 +84,19 @@ export class HandoffRepository {
   private readonly sessions: Collection<SessionRecord>;
   /** FerretDB v1 does not make a conditional update atomic: takes are serialised in-process. */
   private takeLock: Promise<unknown> = Promise.resolve();
+  /**
+   * The only writer (embedded database) remembers each recent conversation's session, or that it
+   * has none: the lookup made at every message then costs no command.
+   */
+  private readonly sessionCache?: RecentMap<string, SessionRecord | null>;
+  /** Session writes so far: a read that raced a write does not fill the cache. */
+  private sessionWrites = 0;
 
-  constructor(db: Db) {
+  constructor(db: Db, opts: { soleWriter?: boolean } = {}) {
     this.cases = db.collection<CaseRecord>('helpdesk_cases');
     this.messages = db.collection<CaseMessage>('helpdesk_messages');
     this.sessions = db.collection<SessionRecord>('handoff_sessions');
+    if (opts.soleWriter) this.sessionCache = new RecentMap(CACHED_SESSIONS);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -192,22 +201,31 @@ export class HandoffRepository {
   async eraseConversation(key: string): Promise<number> {
     const ids = (await this.cases.find({ 'conversation.key': String(key) }, { projection: { _id: 1 } }).toArray()).map((c) => c._id);
     if (ids.length) await this.messages.deleteMany({ caseId: { $in: ids } });
-    await this.sessions.deleteOne({ _id: String(key) });
+    await this.endSession(key);
     return ids.length ? (await this.cases.deleteMany({ _id: { $in: ids } })).deletedCount : 0;
   }
 
   async session(key: string, now = new Date()): Promise<SessionRecord | null> {
+    const cached = this.sessionCache?.get(String(key));
+    const writes = this.sessionWrites;
     // Read at every message: by `_id` alone (FerretDB pushes nothing else down), expiry checked here.
-    const s = await this.sessions.findOne({ _id: String(key) });
+    const s = cached !== undefined ? cached : await this.sessions.findOne({ _id: String(key) });
+    if (cached === undefined && writes === this.sessionWrites) this.sessionCache?.set(String(key), s);
     return s && s.expiresAt > now ? s : null;
   }
 
   async saveSession(s: SessionRecord): Promise<void> {
+    this.sessionWrites++;
+    this.sessionCache?.delete(s._id);
     await this.sessions.replaceOne({ _id: s._id }, s, { upsert: true });
+    this.sessionCache?.set(s._id, s);
   }
 
   async endSession(key: string): Promise<void> {
+    this.sessionWrites++;
+    this.sessionCache?.delete(String(key));
     await this.sessions.deleteOne({ _id: String(key) });
+    this.sessionCache?.set(String(key), null);
   }
 
   async purgeExpired(now = new Date()): Promise<number> {
@@ -215,6 +233,8 @@ export class HandoffRepository {
     return (await this.cases.deleteMany(expired)).deletedCount + (await this.sessions.deleteMany(expired)).deletedCount + (await this.messages.deleteMany(expired)).deletedCount;
   }
 }
+
+const CACHED_SESSIONS = 2000;
 
 function plusDays(d: Date, days: number): Date {
   return new Date(d.getTime() + days * 86400000);

@@ -9,7 +9,8 @@
  * under concurrency, an `_id` insert is). Reads other than `_id` equality scan the collection,
  * which stays small: it holds only the turns in flight.
  */
-import type { Collection, Db } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
+import { GroupCommit } from './group-commit';
 
 export interface PendingTurn {
   id: string;
@@ -49,6 +50,9 @@ export class TurnInboxRepository {
   private readonly entries: Collection<EntryDoc>;
   private readonly instances: Collection<InstanceDoc>;
   private readonly claims: Collection<ClaimDoc>;
+  /** Entries written and deleted many per command under load (see GroupCommit). */
+  private readonly adds: GroupCommit<EntryDoc, boolean>;
+  private readonly deletes: GroupCommit<string, void>;
 
   constructor(
     db: Db,
@@ -60,6 +64,25 @@ export class TurnInboxRepository {
     this.entries = db.collection<EntryDoc>(collections.entries);
     this.instances = db.collection<InstanceDoc>(TURN_INBOX_COLLECTIONS.instances);
     this.claims = db.collection<ClaimDoc>(collections.claims);
+    this.adds = new GroupCommit((docs) => this.insertEntries(docs));
+    this.deletes = new GroupCommit<string, void>(async (ids) => {
+      // The inbox holds only the turns in flight: a filter over it is cheap on every backend.
+      await this.entries.deleteMany({ _id: ids.length === 1 ? ids[0] : { $in: ids } });
+      return ids.map(() => undefined);
+    });
+  }
+
+  /** One insert for many entries; an id already there is `false` for its caller alone. */
+  private async insertEntries(docs: EntryDoc[]): Promise<boolean[]> {
+    const added = docs.map(() => true);
+    try {
+      await this.entries.insertMany(docs, { ordered: false });
+    } catch (err) {
+      const failed = err instanceof MongoBulkWriteError ? ([] as Array<{ index: number; code: number }>).concat(err.writeErrors as never) : undefined;
+      if (!failed?.length || failed.some((e) => e.code !== DUPLICATE_KEY)) throw err;
+      for (const e of failed) added[e.index] = false;
+    }
+    return added;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -70,14 +93,8 @@ export class TurnInboxRepository {
    * Idempotent: the same activity id written twice is one entry (false: it was there). An insert, not an upsert: on
    * FerretDB's SQLite backend an insert by `_id` stays flat, a replace reads the whole collection.
    */
-  async add(id: string, conversationId: string, activity: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.entries.insertOne({ _id: id, conversationId, json: JSON.stringify(activity), owner: this.instanceId, at: this.now() });
-      return true;
-    } catch (err) {
-      if ((err as { code?: unknown }).code !== DUPLICATE_KEY) throw err;
-      return false;
-    }
+  add(id: string, conversationId: string, activity: Record<string, unknown>): Promise<boolean> {
+    return this.adds.add({ _id: id, conversationId, json: JSON.stringify(activity), owner: this.instanceId, at: this.now() });
   }
 
   /**
@@ -96,8 +113,8 @@ export class TurnInboxRepository {
     return entries.some((e) => e._id !== id && rank(e._id) < mine);
   }
 
-  async done(id: string): Promise<void> {
-    await this.entries.deleteOne({ _id: id });
+  done(id: string): Promise<void> {
+    return this.deletes.add(id);
   }
 
   /** This instance is alive for `ttlMs` more (and has published events up to `events`). */

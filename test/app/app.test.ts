@@ -6,7 +6,6 @@
 import crypto from 'node:crypto';
 import { startBoussole, type RunningBoussole } from '../../src/app/boussole';
 import { createLogger } from '../../src/logging/logger';
-import { HandoffRepository } from '../../src/repositories/handoff-repository';
 import { call, DirectLineClient, type WireActivity } from '../directline/support';
 import { storedIn } from '../support/store';
 
@@ -99,7 +98,7 @@ test('/api/messages never reaches a web chat conversation: a forged "forget me" 
   await dl.say('Français');
   await dl.pollUntil((seen) => seen.some((a) => question(a) === 'audience'));
   const stateKey = `directline/conversations/${dl.conversationId}/`;
-  const handoff = new HandoffRepository(app.database.db);
+  const handoff = app.handoff;
   await handoff.saveSession({ _id: `directline/${dl.conversationId}`, step: 'contact', data: {}, tries: 0, expiresAt: new Date(Date.now() + 3600_000) });
   const stored = await storedIn(app.database.db);
   const webChatData = async () => ({

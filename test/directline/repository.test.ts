@@ -85,6 +85,38 @@ test('two server instances appending at once get unique, gap-free sequence numbe
   }
 });
 
+test('two server instances appending batches at once (one insert each) keep every batch whole and in order, numbers unique and gap-free', async () => {
+  const other = await connectMongo(t.uri, t.name);
+  try {
+    const repo2 = new DirectLineRepository(other.db, { retentionMs: 24 * HOUR, layout, now: () => clock });
+    await repo.createConversation({ id: 'conv-concurrent-00002', userId: 'dl_user0000000000000002' });
+    const writes = Array.from({ length: 20 }, (_, i) => (i % 2 ? repo : repo2).appendActivities('conv-concurrent-00002', [msg(`b${i}-0`), msg(`b${i}-1`), msg(`b${i}-2`)]));
+    const batches = (await Promise.all(writes)).map((s) => s!);
+    expect(batches.flat().sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    const listed = await repo.listActivities('conv-concurrent-00002', 0, 100);
+    const texts = listed.map((l) => String(l.activity.text));
+    expect(new Set(texts).size).toBe(60);
+    // Each batch's messages come in its order, at the numbers it was told.
+    batches.forEach((seqs, i) => expect(seqs.map((seq) => texts[seq - 1])).toEqual([`b${i}-0`, `b${i}-1`, `b${i}-2`]));
+  } finally {
+    await other.client.close();
+  }
+});
+
+test('a batch meeting numbers another instance took goes on after them', async () => {
+  const other = await connectMongo(t.uri, t.name);
+  try {
+    const repo2 = new DirectLineRepository(other.db, { retentionMs: 24 * HOUR, layout, now: () => clock });
+    await repo.createConversation({ id: 'conv-concurrent-00003', userId: 'dl_user0000000000000002' });
+    expect(await repo.appendActivities('conv-concurrent-00003', [msg('a')])).toEqual([1]);
+    expect(await repo2.appendActivities('conv-concurrent-00003', [msg('b'), msg('c')])).toEqual([2, 3]);
+    expect(await repo.appendActivities('conv-concurrent-00003', [msg('d'), msg('e'), msg('f')])).toEqual([4, 5, 6]);
+    expect((await repo.listActivities('conv-concurrent-00003', 0, 10)).map((l) => l.activity.text)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+  } finally {
+    await other.client.close();
+  }
+});
+
 test('a batch keeps its order; listing pages from a watermark', async () => {
   await repo.createConversation({ id: 'conv-batch-0000000001', userId: 'dl_user0000000000000003' });
   expect(await repo.appendActivities('conv-batch-0000000001', [msg('a'), msg('b'), msg('c')])).toEqual([1, 2, 3]);

@@ -19,8 +19,19 @@ export function formatDay(iso: string | undefined, lang: Lang): string | undefin
   if (!iso || !/^\d{4}-\d{2}-\d{2}/.test(iso)) return iso;
   const day = new Date(`${iso.slice(0, 10)}T12:00:00Z`);
   if (Number.isNaN(day.getTime())) return iso;
-  // English as written in Belgium (day first), not the US order.
-  return new Intl.DateTimeFormat(`${lang === 'en' ? 'en-GB' : lang}-u-nu-latn`, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Brussels' }).format(day);
+  return dayFormat(lang).format(day);
+}
+
+/** Built once per language: a formatter costs far more to make than to use. */
+const dayFormats = new Map<Lang, Intl.DateTimeFormat>();
+function dayFormat(lang: Lang): Intl.DateTimeFormat {
+  let f = dayFormats.get(lang);
+  if (!f) {
+    // English as written in Belgium (day first), not the US order.
+    f = new Intl.DateTimeFormat(`${lang === 'en' ? 'en-GB' : lang}-u-nu-latn`, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Brussels' });
+    dayFormats.set(lang, f);
+  }
+  return f;
 }
 
 /** "Mon–Fri 09:00–17:00; Sat 10:00–12:00" from structured slots. */

@@ -15,6 +15,7 @@ import type { DirectLineStore } from '../../repositories/directline-repository';
 import type { TurnInboxRepository } from '../../repositories/turn-inbox-repository';
 import { TurnLeaseTimeout } from '../../repositories/turn-lease-repository';
 import type { DurableQueue } from '../../local/durable-queue';
+import { FifoLimit } from '../../local/fifo-limit';
 import { isStorageError, StorageUnavailableError, type StorageWatch } from '../../db/storage-watch';
 import type { DirectLineAdapter } from './adapter';
 import { activityId, CHANNEL_ID } from './ids';
@@ -51,6 +52,8 @@ export interface TurnKeeperOptions {
   appendLease?: (conversationId: string) => Promise<() => Promise<void>>;
   /** Open streams hear of the replies made from memory through it. */
   feed?: ActivityFeed;
+  /** Turns run at the same time at most (the others wait in order); unbounded without it. */
+  concurrency?: number;
 }
 
 
@@ -59,9 +62,11 @@ export class TurnKeeper {
   private readonly running = new Set<string>();
   private recovering?: Promise<void>;
   private kept = 0;
+  private readonly slots?: FifoLimit;
 
   constructor(private readonly opts: TurnKeeperOptions) {
     this.kept = opts.spool?.size ?? 0;
+    if (opts.concurrency) this.slots = new FifoLimit(opts.concurrency);
     const feed = opts.feed;
     this.standby = new StandbyNotices(Date.now, feed ? (conversationId, added) => feed.standby(conversationId, added) : undefined);
   }
@@ -242,8 +247,8 @@ export class TurnKeeper {
     this.running.add(id);
     this.opts.log.debug('directline.turn.start', {});
     let failure: unknown;
-    try {
-      await this.opts.adapter.processActivity({ ...activity, id } as unknown as Activity, async (ctx) => {
+    const turn = () =>
+      this.opts.adapter.processActivity({ ...activity, id } as unknown as Activity, async (ctx) => {
         try {
           await this.opts.bot.run(ctx);
         } catch (err) {
@@ -251,6 +256,8 @@ export class TurnKeeper {
           throw err;
         }
       });
+    try {
+      await (this.slots ? this.slots.run(turn) : turn());
     } catch (err) {
       failure ??= err;
     } finally {
