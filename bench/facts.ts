@@ -11,8 +11,8 @@
  *    the facts they stated (a neutral answer for what they had not said); counted: the questions
  *    until the services are shown, and those about a fact the message stated.
  *
- * Run: npm run bench:nlu (after the themes), or node dist/bench/facts.js [--dev | --dev=2] [--lang=fr] after npm run build.
- * Writes bench/results/facts.{json,md} (facts-dev.* with --dev, facts-dev-2.* with --dev=2).
+ * Run: npm run bench:nlu (after the themes), or node dist/bench/facts.js [--dev | --dev=2 | --dev=3] [--lang=fr] after npm run build.
+ * Writes bench/results/facts.{json,md} (facts-dev.* with --dev, facts-dev-N.* with --dev=N).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,7 +21,7 @@ import { DialogTestClient } from 'botbuilder-testing';
 import { LANGUAGES, type Lang } from '../src/catalogue/schema';
 import { loadSeed } from '../src/catalogue/seed';
 import { fillGaps, isConfidentTheme, type Understanding } from '../src/bot/understanding';
-import { keepTheSubjectsFacts } from '../src/bot/interpretation';
+import { addSituation, keepTheSubjectsFacts } from '../src/bot/interpretation';
 import { loadGraphs } from '../src/engine/graph-loader';
 import { journeysUsing } from '../src/engine/interpreter';
 import { createUnderstanding } from '../src/nlu';
@@ -84,6 +84,7 @@ export function readFirstMessage(u: Understanding, text: string, lang: Lang): Re
     if (th && isConfidentTheme(th)) facts.theme = th.theme;
   }
   keepTheSubjectsFacts(facts, why ?? {}, twins ?? [], usedBy);
+  addSituation(u, text, facts, why);
   const out: Record<string, Value> = { ...facts, ...fillGaps(facts, presumed) } as Record<string, Value>;
   delete out.language;
   delete out.district;
@@ -150,11 +151,13 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '../..');
-  // --dev: data/nlu/facts-dev (the safety net also learns from it); --dev=2: data/nlu/facts-dev-2, a
-  // second development set written later (the safety net does not read it).
+  // --dev: data/nlu/facts-dev (the safety net also learns from it); --dev=N: data/nlu/facts-dev-N,
+  // development sets written later (the safety net does not read them).
   const devArg = process.argv.find((a) => a === '--dev' || a.startsWith('--dev='));
   const dev = devArg !== undefined;
-  const devName = devArg === '--dev=2' ? 'facts-dev-2' : 'facts-dev';
+  const devNumber = devArg?.startsWith('--dev=') ? Number(devArg.slice('--dev='.length)) : 1;
+  if (!Number.isInteger(devNumber) || devNumber < 1) throw new Error('--dev=N: N is the number of a development set (data/nlu/facts-dev-N)');
+  const devName = devNumber === 1 ? 'facts-dev' : `facts-dev-${devNumber}`;
   const dir = dev ? path.join(root, 'data', 'nlu', devName) : path.join(root, 'bench', 'data', 'facts-eval');
   const only = process.argv.find((a) => a.startsWith('--lang='))?.slice('--lang='.length);
   const cases = readCases(dir).filter((c) => !only || c.lang === only);

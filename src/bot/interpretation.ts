@@ -73,6 +73,17 @@ export function keepTheSubjectsFacts(told: Facts, why: Record<string, string>, t
   }
 }
 
+/**
+ * The theme's situation said in words no phrase lists ("sortir un peu de chez moi"): the situation
+ * model's reading, when it is sure, where the phrases found none.
+ */
+export function addSituation(u: Pick<Understanding, 'situation'>, text: string, told: Facts, why?: Record<string, string>): void {
+  const situation = typeof told.theme === 'string' ? u.situation?.(text, told.theme) : undefined;
+  if (!situation || told[situation.fact] !== undefined) return;
+  told[situation.fact] = situation.value;
+  if (why) why[situation.fact] = 'classifier';
+}
+
 /** Reads a message. `danger`: the safety net spoke on it. */
 export function interpret(u: Understanding, text: string, danger: boolean, c: ReadingContext): Interpretation {
   const languageRequest = u.languageRequest(text);
@@ -91,6 +102,7 @@ export function interpret(u: Understanding, text: string, danger: boolean, c: Re
     if (th) theme = { confidence: th.confidence, ...(th.candidates && told.theme === undefined ? { candidates: th.candidates } : {}) };
   }
   if (c.journeysUsing) keepTheSubjectsFacts(told, why ?? {}, twins ?? [], c.journeysUsing);
+  addSituation(u, text, told, why);
   // Someone who describes their situation is presumed to be a resident, speaking the language we
   // already speak to them (the channel's), until they say otherwise; both can change at any time.
   const describes = Object.keys(told).some((k) => k !== 'audience') || theme?.candidates !== undefined;

@@ -44,6 +44,11 @@ export interface Understanding {
   /** `twins`: groups of facts read from one phrase listed under each ("parler à quelqu'un": mh_need and isolation_need). */
   extractFacts(text: string, lang: Lang): { facts: Facts; ambiguous: Record<string, string[]>; presumed: Facts; why?: Record<string, string>; twins?: string[][] };
   parseAnswer: AnswerParser;
+  /**
+   * The situation of `theme` told in `text` (the housing situation, the kind of help…), read by a
+   * model where no phrase said it: only when the model is sure enough to act on it.
+   */
+  situation?(text: string, theme: string): { fact: string; value: string; confidence: number } | undefined;
   /** True when the text is exactly the title of an answer button of some question. */
   isOptionTitle(text: string): boolean;
   /** A message that only greets ("bonjour", "salam alaykoum") or thanks ("merci bcp"), with small words. */

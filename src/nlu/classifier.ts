@@ -76,6 +76,8 @@ export interface TrainingOptions {
   seed?: number;
   /** Noisy copies (typing-noise.ts) learnt alongside each utterance (2: cross-validation gained 1.1 points, 4 no more). */
   noisyCopies?: number;
+  /** A feature seen in fewer documents than this is left out (default MIN_DOCUMENTS): fewer, smaller weights. */
+  minDocuments?: number;
 }
 
 /** A feature seen in fewer documents (utterances and their copies) than this is noise, not evidence. */
@@ -91,7 +93,7 @@ const SETTLED = 1e-3;
  * array because 100,000 small ones (the safety gate's documents and their copies) fragmented the
  * memory allocator: the process stayed some 50 MB larger after training.
  */
-function learningRows(docs: Array<{ text: string; label: string; weight?: number }>, labels: string[], featurize: Featurizer, seed: number, noisyCopies: number) {
+function learningRows(docs: Array<{ text: string; label: string; weight?: number }>, labels: string[], featurize: Featurizer, seed: number, noisyCopies: number, minDocuments: number) {
   const noise = seededRandom(seed);
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const featured: Array<{ y: number; f: string[]; w: number }> = [];
@@ -110,7 +112,7 @@ function learningRows(docs: Array<{ text: string; label: string; weight?: number
   const seen = new Map<string, number>();
   for (const d of featured) for (const f of d.f) seen.set(f, (seen.get(f) ?? 0) + 1);
   const index = new Map<string, number>();
-  for (const [f, n] of seen) if (n >= MIN_DOCUMENTS) index.set(f, index.size);
+  for (const [f, n] of seen) if (n >= minDocuments) index.set(f, index.size);
   seen.clear();
   let known = 0;
   let count = 0;
@@ -170,11 +172,11 @@ export class MessageClassifier {
   }
 
   constructor(docs: Array<{ text: string; label: string; weight?: number }>, opts: TrainingOptions = {}, featurize: Featurizer = features) {
-    const { epochs = 8, rate = 0.5, l2 = 5e-4, seed = 1, noisyCopies = 2 } = opts;
+    const { epochs = 8, rate = 0.5, l2 = 5e-4, seed = 1, noisyCopies = 2, minDocuments = MIN_DOCUMENTS } = opts;
     this.featurize = featurize;
     this.labels = [...new Set(docs.map((d) => d.label))];
     const L = this.labels.length;
-    const rows = learningRows(docs, this.labels, featurize, seed, noisyCopies);
+    const rows = learningRows(docs, this.labels, featurize, seed, noisyCopies, minDocuments);
     this.index = rows.names;
 
     this.weights = new Float32Array(this.index.size * L);

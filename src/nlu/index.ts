@@ -16,7 +16,8 @@ import { normalize } from './normalize';
 import { NumberReader } from './numbers';
 import { defaultCacheDir } from './model-cache';
 import { ThemeClassifier } from './themes';
-import { loadTrainingData, TRAINED_INTENTS, type LabelledUtterance } from './training-data';
+import { readFirstMessages, SituationReader, type FirstMessage } from './situations';
+import { defaultTrainingDir, loadTrainingData, TRAINED_INTENTS, type LabelledUtterance } from './training-data';
 
 /** How sure the classifier must be before a message in other words counts as a command. */
 export const INTENT_CONFIDENCE = 0.45;
@@ -35,6 +36,8 @@ export async function createUnderstanding(
     communes?: Commune[];
     facts?: FactRegistry;
     training?: LabelledUtterance[];
+    /** First messages the situation models learn from; unset: the development sets in data/nlu. */
+    firstMessages?: FirstMessage[];
     intentConfidence?: number;
     /** Where trained models are kept (model-cache.ts); null: nowhere; unset: the project's .tools/nlu-models. */
     modelCacheDir?: string | null;
@@ -49,6 +52,7 @@ export async function createUnderstanding(
   const placeNames = communes.flatMap((c) => [c.name.fr, c.name.nl, ...c.aliases, ...(c.districts ?? []).flatMap((d) => [d.name.fr, d.name.nl, ...d.aliases])]).map(normalize);
   const cacheDir = opts.modelCacheDir === null ? undefined : (opts.modelCacheDir ?? defaultCacheDir());
   const themes = new ThemeClassifier(lexicons, opts.training ?? loadTrainingData(), placeNames, cacheDir);
+  const situations = new SituationReader(lexicons, opts.firstMessages ?? readFirstMessages(defaultTrainingDir()), cacheDir);
   const label = (lng: Lang, key: string) => {
     const v = lookup(resources[lng]?.translation, key);
     return typeof v === 'string' ? v : undefined;
@@ -106,6 +110,7 @@ export async function createUnderstanding(
       return r && (THEMES as readonly string[]).includes(r.theme) ? r : undefined;
     },
     extractFacts: (text, lang) => extractor.extract(text, lang),
+    situation: (text, theme) => situations.readSure(text, theme),
     parseAnswer,
     isOptionTitle: (text) => optionTitles.has(normalize(text)),
     greeting: (text) => greetings.read(text),

@@ -17,7 +17,7 @@ import { OUT_OF_SCOPE, TRAINED_INTENTS, type LabelledUtterance } from './trainin
 /** Situations that name their theme: a housing situation is about housing, and so on. */
 /** A situation's phrases of at most this many words are learnt by the classifier; all of them vote. */
 const LEARNT_PHRASE_WORDS = 3;
-const FACT_THEMES: Record<string, string> = { housing_situation: 'logement', screening: 'depistage', substance: 'assuetudes', pregnancy_status: 'perinatalite', mh_need: 'sante_mentale', isolation_need: 'isolement' };
+export const FACT_THEMES: Record<string, string> = { housing_situation: 'logement', screening: 'depistage', substance: 'assuetudes', pregnancy_status: 'perinatalite', mh_need: 'sante_mentale', isolation_need: 'isolement' };
 /** How much the lexicons' phrases weigh against the classifier (1: as much). */
 const PHRASE_WEIGHT = 1;
 /** A theme this likely is worth offering when the classifier hesitates. */

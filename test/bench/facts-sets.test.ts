@@ -5,19 +5,22 @@
 import path from 'node:path';
 import { readCases, SCORED } from '../../bench/facts';
 import { loadGraphs } from '../../src/engine/graph-loader';
+import { FACT_THEMES } from '../../src/nlu/themes';
 
 const root = path.resolve(__dirname, '../..');
 const specs = loadGraphs().facts;
 
 describe.each([
-  ['held-out', path.join(root, 'bench', 'data', 'facts-eval')],
-  ['development', path.join(root, 'data', 'nlu', 'facts-dev')],
-  ['second development', path.join(root, 'data', 'nlu', 'facts-dev-2')],
-])('%s set', (_name, dir) => {
+  ['held-out', path.join(root, 'bench', 'data', 'facts-eval'), 40],
+  ['development', path.join(root, 'data', 'nlu', 'facts-dev'), 40],
+  ['second development', path.join(root, 'data', 'nlu', 'facts-dev-2'), 40],
+  ['third development', path.join(root, 'data', 'nlu', 'facts-dev-3'), 40],
+  ['themes without their situation', path.join(root, 'data', 'nlu', 'situations-none'), 25],
+])('%s set', (_name, dir, least) => {
   const cases = readCases(dir);
 
-  test('has at least 40 messages in each of the seven languages', () => {
-    for (const lang of ['fr', 'nl', 'en', 'ar', 'tr', 'es', 'ro']) expect(cases.filter((c) => c.lang === lang).length).toBeGreaterThanOrEqual(40);
+  test(`has at least ${least} messages in each of the seven languages`, () => {
+    for (const lang of ['fr', 'nl', 'en', 'ar', 'tr', 'es', 'ro']) expect(cases.filter((c) => c.lang === lang).length).toBeGreaterThanOrEqual(least);
   });
 
   test('names only facts the graphs know, with values they accept (communes as NIS codes)', () => {
@@ -33,4 +36,12 @@ describe.each([
       }
     }
   });
+});
+
+test('the set of themes without their situation tells none: each message names its theme, and no value of its situation', () => {
+  const cases = readCases(path.join(root, 'data', 'nlu', 'situations-none'));
+  for (const c of cases) {
+    expect(typeof c.facts.theme).toBe('string');
+    for (const fact of Object.keys(FACT_THEMES)) expect(c.facts[fact]).toBeUndefined();
+  }
 });
