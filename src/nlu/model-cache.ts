@@ -16,8 +16,13 @@ import { FeatureIndex } from './feature-index';
 
 /** The modules whose code decides the features, the training and how names are stored: a change in them is a new model. */
 const MODEL_CODE = ['classifier', 'feature-index', 'stemming', 'arabizi', 'typing-noise', 'normalize'];
-/** Models kept in the folder (the newest): older data versions are removed. The app uses eight (themes, the safety net's, five situations). */
-const KEEP = 12;
+/**
+ * Models kept in the folder (the newest): older data versions are removed. The app uses eight
+ * (themes, the safety net's two, five situations), and a test run holds two sets of them: the
+ * compiled build's and the sources' (their code fingerprints differ). With fewer, each set pushed
+ * the other out and apps started by tests trained again (over a minute on CI).
+ */
+const KEEP = 24;
 
 function projectRoot(): string | undefined {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
