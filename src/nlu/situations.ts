@@ -18,6 +18,7 @@ import type { Lexicon } from './lexicon';
 import { sharedModel } from './model-cache';
 import { normalize, tokens } from './normalize';
 import { FACT_THEMES } from './themes';
+import { readLangFiles } from './training-data';
 
 /** A first message as written apart, with the facts a human read in it. */
 export interface FirstMessage {
@@ -67,22 +68,11 @@ const firstMessage = z.object({ text: z.string().min(1).max(2000), facts: z.reco
 /** Every development set of first messages under `nluDir` (facts-dev, facts-dev-2, …, situations-none). */
 export function readFirstMessages(nluDir: string): FirstMessage[] {
   if (!fs.existsSync(nluDir)) return [];
-  const dirs = fs
+  return fs
     .readdirSync(nluDir)
     .filter((d) => /^(facts-dev(-\d+)?|situations-none)$/.test(d))
-    .sort();
-  return dirs.flatMap((d) =>
-    fs
-      .readdirSync(path.join(nluDir, d))
-      .filter((f) => /^[a-z]{2}\.json$/.test(f))
-      .sort()
-      .flatMap((f) => {
-        const file = path.join(nluDir, d, f);
-        const parsed = z.array(firstMessage).safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-        if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-        return parsed.data;
-      }),
-  );
+    .sort()
+    .flatMap((d) => readLangFiles(path.join(nluDir, d), firstMessage).flatMap(({ rows }) => rows));
 }
 
 /** The documents a fact's model learns from. */

@@ -53,3 +53,17 @@ export function loadTrainingData(dir = defaultTrainingDir()): LabelledUtterance[
     return fs.existsSync(file) ? readLabelledFile(file) : [];
   });
 }
+
+/** Every <dir>/<lang>.json (two-letter files; others, such as sets.json, describe the set), validated (a broken file names itself). */
+export function readLangFiles<T extends z.ZodTypeAny>(dir: string, item: T): Array<{ lang: string; rows: Array<z.infer<T>> }> {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^[a-z]{2}\.json$/.test(f))
+    .sort()
+    .map((f) => {
+      const parsed = z.array(item).safeParse(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+      if (!parsed.success) throw new Error(`${path.join(dir, f)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      return { lang: f.slice(0, 2), rows: parsed.data as Array<z.infer<T>> };
+    });
+}

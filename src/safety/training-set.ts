@@ -4,10 +4,9 @@
  * messages — what residents write every day — except those the patterns flag (a few of them tell a
  * danger on purpose: "je dors dans la rue" is a housing message and a night outside).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { defaultTrainingDir, loadTrainingData } from '../nlu/training-data';
+import { defaultTrainingDir, loadTrainingData, readLangFiles } from '../nlu/training-data';
 import { CATEGORIES, compileDetector } from './detect';
 
 const example = z.object({
@@ -18,20 +17,6 @@ const example = z.object({
   writer: z.string().optional(),
 });
 export type SafetyExample = z.infer<typeof example> & { lang: string };
-
-/** Every <dir>/<lang>.json (two-letter files; others, such as sets.json, describe the set), validated (a broken file names itself). */
-function readLangFiles<T extends z.ZodTypeAny>(dir: string, item: T): Array<{ lang: string; rows: Array<z.infer<T>> }> {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /^[a-z]{2}\.json$/.test(f))
-    .sort()
-    .map((f) => {
-      const parsed = z.array(item).safeParse(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
-      if (!parsed.success) throw new Error(`${path.join(dir, f)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      return { lang: f.slice(0, 2), rows: parsed.data as Array<z.infer<T>> };
-    });
-}
 
 /** One labelled set: <dir>/<lang>.json. */
 export function readSafetySet(dir: string): SafetyExample[] {
