@@ -212,6 +212,10 @@
         directLine: chat.directLine,
         store: chat.store,
         locale: WEBCHAT_LOCALES[state.language],
+        // Who speaks is said in each message's own text alternative ("Boussole :", "Sara, du
+        // Helpdesk :", format.js), so Web Chat's "Bot said" would be wrong for a person's words
+        // (a space: Web Chat takes an empty string as missing and says "Bot said" again).
+        overrideLocalizedStrings: { ACTIVITY_BOT_SAID_ALT: ' ' },
         dir: directionOf(state.language),
         styleOptions: {
           hideUploadButton: true,
@@ -309,7 +313,7 @@
               // Numbers, e-mail and web addresses tappable; kept whole inside right-to-left text.
               if (activity && activity.from && activity.from.role === 'bot' && window.BoussoleFormat) {
                 var rtl = directionOf(primary(activity.locale)) === 'rtl';
-                action = Object.assign({}, action, { payload: Object.assign({}, action.payload, { activity: window.BoussoleFormat.formatActivity(activity, rtl, { crisisHeading: text('crisisHeading'), call: text('call') }) }) });
+                action = Object.assign({}, action, { payload: Object.assign({}, action.payload, { activity: window.BoussoleFormat.formatActivity(activity, rtl, { crisisHeading: text('crisisHeading'), call: text('call'), botSays: text('botSays'), agentSays: text('agentSays'), choices: text('choices') }) }) });
               }
             }
             if (action.type === 'DIRECT_LINE/POST_ACTIVITY') keepNotice = false;

@@ -170,8 +170,9 @@
     var handoff = copy.channelData && copy.channelData.handoff;
     if (handoff && handoff.from === 'agent' && handoff.agent && typeof handoff.agent.name === 'string' && typeof handoff.agent.text === 'string') {
       copy.attachments = [agentCard(handoff.agent, rtl)];
-      copy.channelData['webchat:fallback-text'] = copy.text;
       delete copy.text;
+      // Screen readers name the person who wrote, never "the bot" (speaker: the page's words).
+      if (labels && labels.agentSays) copy.channelData['webchat:fallback-text'] = narration(labels.agentSays.replace('{name}', String(handoff.agent.name)), String(handoff.agent.text), [], null, labels);
       return copy;
     }
     var safety = copy.channelData && copy.channelData.safety;
@@ -192,8 +193,44 @@
         if (action && typeof action.title === 'string') action.title = formatLabel(action.title, rtl);
       }
     }
+    // The live region and the transcript's labels read who speaks, then the words, cards and choices.
+    if (labels && labels.botSays) copy.channelData = Object.assign({}, copy.channelData, { 'webchat:fallback-text': narration(labels.botSays, copy.text, copy.attachments, copy.suggestedActions, labels) });
     return copy;
   }
 
-  return { formatText: formatText, formatLabel: formatLabel, formatActivity: formatActivity, telUri: telUri };
+  /** Text of a link as it is read: "[0800 35 243](tel:…)" → "0800 35 243". */
+  function linkLabels(text) {
+    return String(text || '').replace(/\[([^\]]+)\]\((?:tel:|mailto:|https?:)[^)\s]+\)/g, '$1');
+  }
+
+  /** The words of an Adaptive Card, in reading order (text blocks, facts, buttons). */
+  function cardWords(element, out) {
+    if (!element || typeof element !== 'object') return out;
+    if (element.type === 'TextBlock' && typeof element.text === 'string') out.push(linkLabels(element.text));
+    if (element.type === 'FactSet' && Array.isArray(element.facts)) {
+      for (var i = 0; i < element.facts.length; i++) out.push(linkLabels(element.facts[i].title) + ' : ' + linkLabels(element.facts[i].value));
+    }
+    if (/^Action\./.test(element.type) && typeof element.title === 'string') out.push(element.title);
+    var lists = [element.body, element.items, element.columns, element.actions];
+    for (var j = 0; j < lists.length; j++) if (Array.isArray(lists[j])) for (var k = 0; k < lists[j].length; k++) cardWords(lists[j][k], out);
+    return out;
+  }
+
+  /**
+   * What a screen reader says for a message: the speaker ("Boussole", "Sara, du Helpdesk"), the
+   * words, the cards' words and the choices offered.
+   */
+  function narration(speaker, text, attachments, suggestedActions, labels) {
+    var parts = [speaker + ' :', linkLabels(text)];
+    for (var i = 0; Array.isArray(attachments) && i < attachments.length; i++) {
+      var a = attachments[i];
+      if (a && a.contentType === 'application/vnd.microsoft.card.adaptive' && a.content) parts.push(cardWords(a.content, []).join('. '));
+    }
+    var actions = suggestedActions && Array.isArray(suggestedActions.actions) ? suggestedActions.actions : [];
+    var titles = actions.map(function (x) { return x && x.title; }).filter(Boolean);
+    if (titles.length && labels && labels.choices) parts.push(labels.choices.replace('{list}', titles.join(', ')));
+    return parts.filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
+  }
+
+  return { formatText: formatText, formatLabel: formatLabel, formatActivity: formatActivity, telUri: telUri, narration: narration };
 });

@@ -146,6 +146,15 @@ test('a person asks for a human in the web chat; an agent takes the case in the 
   await waitForText(p, 'Bonjour, je suis Sara. Depuis quand avez-vous de la moisissure ?');
   await p.locator('#boussole-agent').getByText('Sara · Helpdesk').waitFor();
   await expect(p.locator('#boussole-agent').innerText()).resolves.toMatch(/Depuis quand avez-vous de la moisissure/);
+  // What a screen reader hears: the agent by name, never "the bot" (Web Chat's live region and the row's label).
+  const heard = async () => (await p.locator('.webchat__live-region-activity, [class*="live-region"] article').allTextContents()).join(' | ');
+  await p.waitForFunction("Array.from(document.querySelectorAll('.webchat__live-region-activity')).some((e) => /Sara, du Helpdesk : Bonjour, je suis Sara\\. Depuis quand/.test(e.textContent || ''))");
+  expect(await heard()).not.toMatch(/Bot|Le bot|robot/i);
+  // Moving through the transcript, each message's label names its speaker too.
+  const rowLabels = (await p.locator('.webchat__basic-transcript__activity-active-descendant').allTextContents()).join(' | ');
+  expect(rowLabels).toMatch(/Sara, du Helpdesk : Bonjour, je suis Sara/);
+  expect(rowLabels).toMatch(/Boussole : /);
+  expect(rowLabels).not.toMatch(/\bBot\b|Le bot a dit/);
   await sendMessage(p, 'depuis l hiver passe, le proprio ne fait rien');
   await console_.locator('#messages').getByText('depuis l hiver passe, le proprio ne fait rien').waitFor();
   await screenshot(console_, 'helpdesk-console-live-1280x900');

@@ -6,7 +6,7 @@
 const format = require('../../web/format.js') as {
   formatText(text: string, rtl: boolean): string;
   formatLabel(text: string, rtl: boolean): string;
-  formatActivity(activity: Record<string, unknown>, rtl: boolean, labels?: { crisisHeading: string; call: string }): Record<string, unknown>;
+  formatActivity(activity: Record<string, unknown>, rtl: boolean, labels?: Record<string, string>): Record<string, unknown>;
 };
 
 const L = '\u2066';
@@ -85,4 +85,17 @@ test('a message of the safety net gets, first, a block with a heading and one ca
   ]);
   // Without the page's words (or without numbers), nothing is added.
   expect((format.formatActivity(activity, false) as { attachments: unknown[] }).attachments).toHaveLength(1);
+});
+
+describe('what a screen reader says for a message: who speaks, never "the bot" for a person', () => {
+  const labels = { crisisHeading: 'En danger ? Appelez maintenant', call: 'Appeler', botSays: 'Boussole', agentSays: '{name}, du Helpdesk', choices: 'Choix : {list}' };
+  const said = (activity: Record<string, unknown>) => (format.formatActivity({ type: 'message', channelData: {}, ...activity }, false, labels).channelData as Record<string, string>)['webchat:fallback-text'];
+  test.each<[string, Record<string, unknown>, string]>([
+    ['an agent of the Helpdesk, by name', { text: 'Sara (Helpdesk) : Bonjour, je suis là.', channelData: { handoff: { from: 'agent', agent: { name: 'Sara', text: 'Bonjour, je suis là.' } } } }, 'Sara, du Helpdesk : Bonjour, je suis là.'],
+    ['the bot, its words and its choices', { text: 'Quelle est votre commune ?', suggestedActions: { actions: [{ title: 'Ixelles' }, { title: 'Jette' }] } }, 'Boussole : Quelle est votre commune ? Choix : Ixelles, Jette'],
+    ['a number read as its digits, not as a link', { text: 'Appelez le 0800 35 243.' }, 'Boussole : Appelez le 0800 35 243.'],
+    ['a card: its lines and facts in reading order', { text: 'Voici un service.', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: 'CPAS' }, { type: 'FactSet', facts: [{ title: 'Téléphone', value: '02 555 01 23' }] }], actions: [{ type: 'Action.OpenUrl', title: 'Appeler', url: 'tel:+3225550123' }] } }] }, 'Boussole : Voici un service. CPAS. Téléphone : 02 555 01 23. Appeler'],
+  ])('%s', (_name, activity, expected) => {
+    expect(said(activity)).toBe(expected);
+  });
 });
