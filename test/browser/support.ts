@@ -37,7 +37,7 @@ export interface ChatPage {
  * Opens the chat page and waits until Web Chat's send box is ready.
  * `locale` is the browser language (navigator.language), which picks the page language.
  */
-export async function openChatPage(browser: Browser, url: string, opts: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<ChatPage> {
+export async function openChatPage(browser: Browser, url: string, opts: { locale?: string; viewport?: { width: number; height: number }; /** Before the page loads (e.g. routes). */ prepare?: (page: Page) => Promise<void> } = {}): Promise<ChatPage> {
   const context = await browser.newContext({ viewport: opts.viewport ?? PHONE, locale: opts.locale ?? 'fr-BE', deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   const cspViolations: string[] = [];
@@ -54,6 +54,7 @@ export async function openChatPage(browser: Browser, url: string, opts: { locale
   page.on('response', (r) => {
     if (r.status() >= 400) errors.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
   });
+  await opts.prepare?.(page);
   await page.goto(url);
   await sendBox(page).waitFor({ state: 'visible', timeout: 20000 });
   return { page, cspViolations, errors, webSockets, close: () => context.close() };
