@@ -313,7 +313,7 @@
               // Numbers, e-mail and web addresses tappable; kept whole inside right-to-left text.
               if (activity && activity.from && activity.from.role === 'bot' && window.BoussoleFormat) {
                 var rtl = directionOf(primary(activity.locale)) === 'rtl';
-                action = Object.assign({}, action, { payload: Object.assign({}, action.payload, { activity: window.BoussoleFormat.formatActivity(activity, rtl, { crisisHeading: text('crisisHeading'), call: text('call'), botSays: text('botSays'), agentSays: text('agentSays'), choices: text('choices') }) }) });
+                action = Object.assign({}, action, { payload: Object.assign({}, action.payload, { activity: window.BoussoleFormat.formatActivity(activity, rtl, { crisisHeading: text('crisisHeading'), call: text('call'), botSays: text('botSays'), agentSays: text('agentSays'), choices: text('choices'), origin: window.location.origin }) }) });
               }
             }
             if (action.type === 'DIRECT_LINE/POST_ACTIVITY') keepNotice = false;

@@ -98,9 +98,9 @@
   }
 
   /** Adaptive Card elements, in place: texts and facts get links, action titles the isolates. */
-  function formatCard(node, rtl) {
+  function formatCard(node, rtl, origin) {
     if (Array.isArray(node)) {
-      for (var i = 0; i < node.length; i++) formatCard(node[i], rtl);
+      for (var i = 0; i < node.length; i++) formatCard(node[i], rtl, origin);
       return node;
     }
     if (!node || typeof node !== 'object') return node;
@@ -112,8 +112,10 @@
       }
     }
     if (typeof node.type === 'string' && node.type.indexOf('Action.') === 0 && typeof node.title === 'string') node.title = formatLabel(node.title, rtl);
+    // A link of this site ("/calendar/…"): Web Chat opens only whole addresses.
+    if (node.type === 'Action.OpenUrl' && typeof node.url === 'string' && /^\/[^/\\]/.test(node.url) && origin) node.url = origin + node.url;
     for (var key in node) {
-      if (Object.prototype.hasOwnProperty.call(node, key) && key !== 'facts' && node[key] && typeof node[key] === 'object') formatCard(node[key], rtl);
+      if (Object.prototype.hasOwnProperty.call(node, key) && key !== 'facts' && node[key] && typeof node[key] === 'object') formatCard(node[key], rtl, origin);
     }
     return node;
   }
@@ -183,7 +185,7 @@
     if (Array.isArray(copy.attachments)) {
       for (var i = 0; i < copy.attachments.length; i++) {
         var a = copy.attachments[i];
-        if (a && a.contentType === 'application/vnd.microsoft.card.adaptive' && a.content) formatCard(a.content, rtl);
+        if (a && a.contentType === 'application/vnd.microsoft.card.adaptive' && a.content) formatCard(a.content, rtl, labels && labels.origin);
       }
     }
     if (copy.suggestedActions && Array.isArray(copy.suggestedActions.actions)) {

@@ -47,6 +47,11 @@ import { TurnInboxRepository } from '../repositories/turn-inbox-repository';
 import { TurnKeeper, type KeptItem } from '../channels/directline/turn-keeper';
 import { emergencyReplies, standbyReplies } from './standby-replies';
 import { renderContextFactory } from './render-context';
+import { previewEntry, tagsOfGraphs } from './catalogue-preview';
+import { SESSION_HORIZON_DAYS } from '../catalogue/rendezvous';
+import { CatalogueEditing } from '../repositories/catalogue-editing';
+import { catalogueRoutes } from '../helpdesk/catalogue-routes';
+import { calendarRoutes } from '../server/calendar-routes';
 import { createWhatsApp, WHATSAPP_CHANNEL_ID } from '../channels/whatsapp';
 
 export interface RunningBoussole {
@@ -111,7 +116,12 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
     const understanding = await createUnderstanding({ communes, facts: graphs.facts, modelCacheDir: cfg.NLU_MODEL_CACHE ? path.join(cfg.TOOLS_DIR, 'nlu-models') : null });
     const snapshot = new CatalogueSnapshot(catalogue);
     const engine = new Engine(graphs.graphs, graphs.facts, mongoPorts(snapshot, unmet, places), understanding.parseAnswer);
-    const render = renderContextFactory(t, places, bassins, helpdesks);
+    const render = renderContextFactory(t, places, bassins, helpdesks, {
+      now: opts.now ?? (() => new Date()),
+      calendarLink: (id, lang) => `${cfg.PUBLIC_URL ?? ''}/calendar/session/${encodeURIComponent(id)}.ics?lang=${lang}`,
+    });
+    const editing = new CatalogueEditing(db, catalogue, opts.now);
+    await editing.ensureIndexes();
 
     const dlAdapter = new DirectLineAdapter({ repository: directLineRepo, log, lease: leases ? (conversationId, activityId) => turnInOrder(leases, inbox, conversationId, activityId) : undefined });
     const cloudAdapter = createCloudAdapter(cfg, log);
@@ -171,6 +181,7 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
       forget: (ctx) => bot.forget(ctx),
       rememberedLanguage: (ctx) => bot.rememberedLanguage(ctx),
       rememberLanguage: (ctx, l) => bot.rememberLanguage(ctx, l),
+      rendezvousSession: (id) => snapshot.session(id, { after: new Date(Date.now() - 86_400_000), before: new Date(Date.now() + SESSION_HORIZON_DAYS * 86_400_000) }),
     });
     bot = new BoussoleBot(conversationState, userState, dialog, async (ctx: TurnContext) => {
       await handoffRepo.eraseConversation(sessionKey(ctx));
@@ -260,7 +271,28 @@ export async function startBoussole(opts: { env?: NodeJS.ProcessEnv; log?: Logge
         }),
       headline: (c, lang) => headlineInWords(c, lang, t),
     };
-    app.use('/helpdesk', helpdesk.router(handoff, deliver, bassins, (b, lang) => render(lang).bassinName(b as BassinId), reachBack, words));
+    const catalogueApi = catalogueRoutes({
+      editing,
+      catalogue,
+      communes,
+      bassins,
+      bassinsOf: (nis) => places.bassinsOf(nis),
+      t,
+      tags: tagsOfGraphs(graphs.graphs),
+      preview: (kind, entry, lang) => previewEntry(kind, entry, render(lang), () => catalogue.schoolHolidays()),
+      now: opts.now,
+    });
+    app.use('/helpdesk', helpdesk.router(handoff, deliver, bassins, (b, lang) => render(lang).bassinName(b as BassinId), reachBack, words, catalogueApi));
+    app.use(
+      calendarRoutes({
+        sessions: (bassin, w) => snapshot.sessions(bassin, w),
+        session: (id, w) => snapshot.session(id, w),
+        t,
+        communeName: (nis, lang) => render(lang).communeName(nis),
+        bassinName: (b, lang) => render(lang).bassinName(b as BassinId),
+        now: opts.now,
+      }),
+    );
     app.use(journeysRoutes({ graphs, t, places, servicesFor: (themes) => snapshot.servicesForThemes(themes) }));
     app.use(webRoutes({ operator: { name: cfg.OPERATOR_NAME, contact: cfg.OPERATOR_CONTACT } }));
     app.use(notFound);

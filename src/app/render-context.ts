@@ -4,7 +4,7 @@ import type { Bassin, BassinId, Helpdesk, Lang } from '../catalogue/schema';
 import type { RenderContext } from '../bot/render/render-outputs';
 import { pickText, type Translate } from '../i18n/i18n';
 
-export function renderContextFactory(t: Translate, places: Places, bassins: Bassin[], helpdesks: Helpdesk[]) {
+export function renderContextFactory(t: Translate, places: Places, bassins: Bassin[], helpdesks: Helpdesk[], opts: { now?: () => Date; calendarLink?: (sessionId: string, lang: Lang) => string } = {}) {
   return (lang: Lang, audience?: 'resident' | 'professional'): RenderContext => ({
     t,
     lang,
@@ -15,5 +15,7 @@ export function renderContextFactory(t: Translate, places: Places, bassins: Bass
     },
     bassinName: (b: BassinId) => pickText(bassins.find((x) => x.id === b)?.name as Parameters<typeof pickText>[0], lang)?.text ?? b,
     helpdesk: (b) => (b ? helpdesks.find((h) => h.bassin === b) : undefined),
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.calendarLink ? { calendarLink: (id: string) => opts.calendarLink!(id, lang) } : {}),
   });
 }

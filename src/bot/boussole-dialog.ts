@@ -8,10 +8,10 @@ import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder-core'
 // Not botbuilder-dialogs' index, which loads every prompt (boussole-bot.ts).
 import { Dialog, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog';
 import type { DialogContext } from 'botbuilder-dialogs/lib/dialogContext';
-import type { BassinId, Lang } from '../catalogue/schema';
+import type { BassinId, Lang, Rendezvous } from '../catalogue/schema';
 import type { Engine } from '../engine/interpreter';
 import type { EngineState, Facts, Output, RankedService, StepResult } from '../engine/types';
-import { isLang, type Translate } from '../i18n/i18n';
+import { isLang, pickText, type Translate } from '../i18n/i18n';
 import type { Logger } from '../logging/logger';
 import { helpdeskLines, message, optionLabel, renderOutputs, servicesReply, type RenderContext, type Reply } from './render/render-outputs';
 import { interpret } from './interpretation';
@@ -40,7 +40,12 @@ export interface Memory {
   forgotten?: boolean;
   /** The safety net spoke: what it saw, so that the next message is met with care (not "which commune?"). */
   care?: Care;
+  /** Confirmed Rendez-vous sessions this person was offered (ids only), to tell them if one is called off. */
+  rendezvousTold?: Array<{ id: string; start: string }>;
 }
+
+/** How many offered sessions are followed. */
+const RENDEZVOUS_FOLLOWED = 4;
 
 export interface Care {
   categories: string[];
@@ -136,6 +141,8 @@ export interface DialogDeps {
   /** Language remembered for this person on this channel. */
   rememberedLanguage?: (ctx: TurnContext) => Promise<Lang | undefined>;
   rememberLanguage?: (ctx: TurnContext, lang: Lang) => Promise<void>;
+  /** A Rendez-vous session as the catalogue has it now (undefined: gone), to tell a person it was cancelled. */
+  rendezvousSession?: (id: string) => Promise<Rendezvous | undefined>;
 }
 
 const LANGUAGE_CONFIDENCE = 0.55;
@@ -191,7 +198,12 @@ export class BoussoleDialog extends Dialog {
     const welcomedNow = !mem.welcomed;
     if (welcomedNow) await this.welcome(ctx, mem, text);
     if (!text) return Dialog.EndOfTurn;
-    const replies = this.withNextSteps(mem, await this.handleText(ctx, mem, text, welcomedNow));
+    const called = await this.calledOff(mem);
+    const handled = await this.handleText(ctx, mem, text, welcomedNow);
+    // A session the person was told about and that is now off: said at once, after the numbers if the safety net spoke.
+    const numbers = handled.findIndex((r) => !(r.channelData as { safety?: unknown } | undefined)?.safety);
+    const at = numbers < 0 ? handled.length : numbers;
+    const replies = this.withNextSteps(mem, [...handled.slice(0, at), ...called, ...handled.slice(at)]);
     if (!mem.forgotten) this.record(mem, text, replies);
     await this.send(ctx, replies);
     if (mem.engine === null && mem.forgotten) return dc.endDialog();
@@ -214,6 +226,27 @@ export class BoussoleDialog extends Dialog {
     const titles = data.handoff ? [t(lang, 'common.menu')] : [t(lang, 'common.menu'), t(lang, 'common.person')];
     last.suggestedActions = { to: [], actions: titles.map((title) => ({ type: 'imBack', title, value: title })) };
     return replies;
+  }
+
+  /** Sessions offered earlier and cancelled (or removed) since: one message saying which, and forgotten. */
+  private async calledOff(mem: Memory): Promise<Reply[]> {
+    if (!mem.rendezvousTold?.length || !this.deps.rendezvousSession) return [];
+    const lang = this.lang(mem);
+    const lines: string[] = [];
+    const kept: Array<{ id: string; start: string }> = [];
+    for (const told of mem.rendezvousTold) {
+      const now = await this.deps.rendezvousSession(told.id).catch(() => 'unknown' as const);
+      if (now === 'unknown' || (now && now.status === 'confirmed' && now.start === told.start)) {
+        if (new Date(told.start).getTime() > Date.now()) kept.push(told);
+        continue;
+      }
+      const when = new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Brussels' }).format(new Date(told.start));
+      lines.push(this.deps.t(lang, now && now.status === 'confirmed' && now.start ? 'rendezvous.moved' : 'rendezvous.cancelled', { date: when, place: now ? (pickText(now.place, lang)?.text ?? '') : '' }));
+      if (now && now.status === 'confirmed' && now.start) kept.push({ id: told.id, start: now.start });
+    }
+    mem.rendezvousTold = kept;
+    if (!lines.length) return [];
+    return [message(lines.join('\n\n'), lang, { channelData: { rendezvousChanged: true } })];
   }
 
   private record(mem: Memory, text: string, replies: Reply[]): void {
@@ -458,6 +491,11 @@ export class BoussoleDialog extends Dialog {
     const audience = step.state.facts.audience === 'professional' ? 'professional' : step.state.facts.audience === 'resident' ? 'resident' : undefined;
     const rc = this.deps.render(lang, audience);
     const { replies, pending } = renderOutputs(step.outputs, rc);
+    for (const o of step.outputs) {
+      if (o.kind !== 'rendezvous' || o.none) continue;
+      const told = o.items.filter((r) => r.status === 'confirmed' && r.start).map((r) => ({ id: r.id, start: r.start as string }));
+      mem.rendezvousTold = [...(mem.rendezvousTold ?? []).filter((x) => !told.some((y) => y.id === x.id)), ...told].slice(-RENDEZVOUS_FOLLOWED);
+    }
     if (pending) {
       mem.pending = pending.services;
       const results = step.outputs.find((o): o is Extract<Output, { kind: 'results' }> => o.kind === 'results');

@@ -2,7 +2,7 @@
 import type { EnginePorts, UnmetNeed } from '../engine/types';
 import { Places } from './places';
 import { rankServices } from './ranking';
-import { nextRendezvous } from './rendezvous';
+import { allSessions, nextRendezvous, SESSION_HORIZON_DAYS } from './rendezvous';
 import type { CatalogueSeed } from './seed';
 
 export function memoryPorts(seed: CatalogueSeed, now: () => Date = () => new Date()): EnginePorts & { unmet: UnmetNeed[] } {
@@ -11,7 +11,11 @@ export function memoryPorts(seed: CatalogueSeed, now: () => Date = () => new Dat
   return {
     unmet,
     findServices: async (q) => rankServices(seed.services, q, (n) => places.bassinsOf(n)),
-    nextRendezvous: async (q) => nextRendezvous(seed.rendezvous, q),
+    nextRendezvous: async (q) => {
+      const t = q.now.getTime();
+      const window = { after: new Date(t - 86_400_000), before: new Date(t + SESSION_HORIZON_DAYS * 86_400_000) };
+      return nextRendezvous(allSessions(seed.rendezvous.map((r) => ({ ...r, revision: 1 })), (seed.series ?? []).map((s) => ({ ...s, revision: 1 })), seed.schoolHolidays?.periods ?? [], window), q);
+    },
     bassinOf: (c, d) => places.bassinOf(c, d),
     recordUnmetNeed: async (n) => {
       unmet.push(n);

@@ -126,26 +126,92 @@ export const serviceSchema = z
   .strict();
 export type Service = z.infer<typeof serviceSchema>;
 
-/** A Rendez-vous de la Prévention Santé. Dates are never shown as confirmed unless status is `confirmed`. */
+const rendezvousStatus = z.enum(['confirmed', 'provisional', 'cancelled']);
+/** Where a Rendez-vous takes place, beyond the place's name: a street address and how to get there. */
+const rendezvousPlace = {
+  place: localText,
+  commune: nis,
+  bassin: z.enum(BASSIN_IDS),
+  address: z.object({ street: z.string().min(1), postalCode: z.string().regex(/^1\d{3}$/, 'expected a Brussels postal code') }).strict().optional(),
+  /** How to get there (public transport, entrance). */
+  access: localText.optional(),
+  /** Languages spoken at the session, when the organisers say so. */
+  languages: z.array(z.enum(LANGUAGES)).optional(),
+  registration: z.object({ required: z.boolean(), contact: z.string().max(200).optional() }).strict().optional(),
+};
+
+/**
+ * A Rendez-vous de la Prévention Santé on one date. Dates are never shown as confirmed unless status
+ * is `confirmed`; a `cancelled` one is never offered (the calendar feed keeps it, marked cancelled).
+ */
 export const rendezvousSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a kebab-case id'),
     title: localText,
     themes: z.array(z.enum(THEMES)),
-    place: localText,
-    commune: nis,
-    bassin: z.enum(BASSIN_IDS),
+    ...rendezvousPlace,
     start: z.string().datetime({ offset: true }).nullable(),
     end: z.string().datetime({ offset: true }).nullable(),
     recurrence: localText.optional(),
     audience: localText,
-    status: z.enum(['confirmed', 'provisional']),
+    status: rendezvousStatus,
     source: z.array(url).min(1),
     checkedAt: isoDate,
   })
   .strict()
-  .refine((r) => r.status !== 'confirmed' || r.start !== null, { message: 'a confirmed Rendez-vous needs a start', path: ['start'] });
+  .refine((r) => r.status !== 'confirmed' || r.start !== null, { message: 'a confirmed Rendez-vous needs a start', path: ['start'] })
+  .refine((r) => !r.start || !r.end || r.end > r.start, { message: 'the end comes after the start', path: ['end'] });
 export type Rendezvous = z.infer<typeof rendezvousSchema>;
+
+/** "Every first Tuesday, 14:00–16:00, except school holidays" (expanded by calendar/recurrence). */
+export const seriesRuleSchema = z
+  .object({
+    freq: z.enum(['weekly', 'monthly']),
+    interval: z.number().int().min(1).max(52).optional(),
+    weekday: z.number().int().min(1).max(7),
+    setPos: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(-1)]).optional(),
+    startTime: time,
+    endTime: time,
+    from: isoDate,
+    until: isoDate.optional(),
+    exceptDates: z.array(isoDate).max(200).optional(),
+    skipSchoolHolidays: z.boolean().optional(),
+  })
+  .strict()
+  .refine((r) => r.freq !== 'monthly' || r.setPos !== undefined, { message: 'a monthly series says which week (first … last)', path: ['setPos'] })
+  .refine((r) => r.endTime > r.startTime, { message: 'the end comes after the start', path: ['endTime'] })
+  .refine((r) => !r.until || r.until >= r.from, { message: 'the last date comes after the first', path: ['until'] });
+export type SeriesRule = z.infer<typeof seriesRuleSchema>;
+
+export const seriesSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a kebab-case id'),
+    title: localText,
+    themes: z.array(z.enum(THEMES)).min(1),
+    ...rendezvousPlace,
+    audience: localText,
+    rule: seriesRuleSchema,
+    /** Sessions of the series called off one by one. */
+    cancelledDates: z.array(isoDate).max(200).default([]),
+    status: rendezvousStatus,
+    source: z.array(url).min(1),
+    checkedAt: isoDate,
+  })
+  .strict();
+export type Series = z.infer<typeof seriesSchema>;
+
+/** A period without sessions for series that skip school holidays (dates inclusive). */
+export const closurePeriodSchema = z
+  .object({
+    from: isoDate,
+    to: isoDate,
+    /** Whose school holiday: the French-speaking (fwb) or the Dutch-speaking (vl) schools of Brussels. */
+    community: z.enum(['fwb', 'vl']).optional(),
+    label: z.object({ fr: z.string().max(100).optional(), nl: z.string().max(100).optional() }).strict().optional(),
+  })
+  .strict()
+  .refine((p) => p.to >= p.from, { message: 'the last date comes after the first', path: ['to'] });
+export type ClosurePeriod = z.infer<typeof closurePeriodSchema>;
 
 /** A bassin's Helpdesk: who staff it and when (hours in Europe/Brussels). */
 export const helpdeskSchema = z

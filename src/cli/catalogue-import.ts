@@ -23,6 +23,8 @@ async function main(): Promise<number> {
     await repo.ensureIndexes();
     const report = await repo.importSeed(seed);
     console.log('Imported:', JSON.stringify(report.upserted), 'removed:', JSON.stringify(report.removed));
+    // Staff edits win over the files: each one left alone is said, so nobody thinks the file was applied.
+    for (const c of report.conflicts) console.log(`Kept as staff left it (${c.reason.replace(/_/g, ' ')}): ${c.collection}/${c.id} — run npm run catalogue:export to write it to data/.`);
     return 0;
   } finally {
     await db.close();

@@ -79,7 +79,7 @@ export interface UnmetNeed {
 /** Ports the engine calls; implemented over MongoDB in production and in memory for checks. */
 export interface EnginePorts {
   findServices(q: CatalogueQuery): Promise<RankedService[]>;
-  nextRendezvous(q: { themes: Theme[]; bassin?: BassinId; now: Date }): Promise<Rendezvous[]>;
+  nextRendezvous(q: { themes: Theme[]; bassin?: BassinId; now: Date; lang?: Lang }): Promise<Rendezvous[]>;
   bassinOf(commune: string, district?: string): BassinId | undefined;
   recordUnmetNeed(n: UnmetNeed): Promise<void>;
   now(): Date;
@@ -99,7 +99,8 @@ export type Output =
       commune?: string;
       bassin?: BassinId;
     }
-  | { kind: 'rendezvous'; items: Rendezvous[]; bassin?: BassinId }
+  /** `none`: no confirmed session is planned (items then holds at most a provisional one). */
+  | { kind: 'rendezvous'; items: Rendezvous[]; bassin?: BassinId; none?: boolean }
   | { kind: 'nothing_fits'; themes: Theme[]; bassin?: BassinId }
   | { kind: 'handoff'; reason: string; key: string }
   | { kind: 'end'; key?: string };

@@ -39,6 +39,8 @@ export interface ConsoleDeps {
   log: Logger;
   /** Ends every open event stream (shutdown). */
   streams?: Set<Response>;
+  /** The catalogue editing API (catalogue-routes), mounted under /api/catalogue for editors and admins. */
+  catalogue?: Router;
 }
 
 const caseId = z.string().uuid();
@@ -87,6 +89,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
 
   router.get('/', staticFile(path.join(web, 'index.html'), 'text/html; charset=utf-8'));
   router.get('/console.js', staticFile(path.join(web, 'console.js'), 'text/javascript; charset=utf-8'));
+  router.get('/catalogue.js', staticFile(path.join(web, 'catalogue.js'), 'text/javascript; charset=utf-8'));
   router.get('/console.css', staticFile(path.join(web, 'console.css'), 'text/css; charset=utf-8'));
   router.get('/strings/:lang', (req, res) => {
     const lang = String(req.params.lang).replace(/\.json$/, '');
@@ -101,6 +104,8 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     next();
   });
   api.use(sameOrigin);
+  // A catalogue entry carries its texts in seven languages: a larger body there, and only there.
+  api.use('/catalogue', express.json({ limit: '96kb', strict: true }));
   api.use(express.json({ limit: '16kb', strict: true }), rejectDeepJson());
 
   api.post('/session', async (req, res) => {
@@ -131,6 +136,11 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     const lang = (LANGUAGES as readonly string[]).includes(String(req.query.lang)) ? (String(req.query.lang) as Lang) : 'fr';
     res.json({ bassins: d.bassins.map((b) => ({ id: b.id, name: d.bassinName(b.id, lang) })), outcomes: OUTCOMES });
   });
+
+  // Cases are health data about people: for agents and admins, not for catalogue editors.
+  const agents = d.auth.role('agent', 'admin');
+  for (const p of ['/availability', '/cases', '/events']) api.use(p, agents);
+  if (d.catalogue) api.use('/catalogue', d.auth.role('editor', 'admin'), d.catalogue);
 
   api.post('/availability', async (req, res) => {
     const body = availabilityBody.safeParse(req.body);

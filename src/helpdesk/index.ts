@@ -30,7 +30,7 @@ export interface HelpdeskParts {
   audit: AuditRepository;
   ensureIndexes(): Promise<void>;
   /** Needs the handoff flow, which needs the desk: wired in two steps. */
-  router(flow: HandoffFlow, deliver: Deliver, bassins: Array<{ id: string }>, bassinName: (id: string, lang: Lang) => string, reachBack?: ReachBack, words?: ConsoleDeps['words']): Router;
+  router(flow: HandoffFlow, deliver: Deliver, bassins: Array<{ id: string }>, bassinName: (id: string, lang: Lang) => string, reachBack?: ReachBack, words?: ConsoleDeps['words'], catalogue?: Router): Router;
   purgeExpired(): Promise<number>;
   /** Ends open event streams so the server can close. */
   closeStreams(): void;
@@ -53,9 +53,9 @@ export function createHelpdesk(o: { db: Db; cfg: Config; repo: HandoffRepository
       await staff.ensureIndexes();
       await audit.ensureIndexes();
     },
-    router(flow, deliver, bassins, bassinName, reachBack, words) {
+    router(flow, deliver, bassins, bassinName, reachBack, words, catalogue) {
       const actions = new CaseActions({ repo: o.repo, audit, events, flow, deliver, reachBack, log: o.log, caseRetentionDays: o.cfg.CASE_RETENTION_DAYS, now: o.now });
-      return consoleRoutes({ auth, staff, repo: o.repo, audit, actions, events, presence, bassins, bassinName, words, log: o.log, streams });
+      return consoleRoutes({ auth, staff, repo: o.repo, audit, actions, events, presence, bassins, bassinName, words, log: o.log, streams, catalogue });
     },
     async purgeExpired() {
       return (await staff.purgeExpired()) + (await audit.purgeExpired());

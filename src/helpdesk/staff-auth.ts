@@ -9,7 +9,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import crypto from 'node:crypto';
 import type { AuditRepository } from '../repositories/audit-repository';
-import type { StaffAccount, StaffRepository, StaffSession } from '../repositories/staff-repository';
+import type { Role, StaffAccount, StaffRepository, StaffSession } from '../repositories/staff-repository';
 import { sendError } from '../server/errors';
 import { decoyHash, verifyPassword } from './passwords';
 
@@ -145,8 +145,9 @@ export class StaffAuth {
     };
   }
 
-  role(role: 'admin'): RequestHandler {
-    return (req, res, next) => (req.staff?.account.role === role ? next() : sendError(res, 403, 'forbidden', 'Not allowed for your role.'));
+  /** Only these roles may go on. */
+  role(...roles: Role[]): RequestHandler {
+    return (req, res, next) => (req.staff && roles.includes(req.staff.account.role) ? next() : sendError(res, 403, 'forbidden', 'Not allowed for your role.'));
   }
 }
 

@@ -9,13 +9,24 @@
  * delay. If the database cannot be read, the last snapshot keeps serving (a stale catalogue orients
  * better than none) and the check is tried again on the next turn after the delay.
  */
-import type { Rendezvous, Service, Theme } from '../catalogue/schema';
-import type { CatalogueRepository } from './catalogue-repository';
+import { allSessions, SESSION_HORIZON_DAYS, type Session } from '../catalogue/rendezvous';
+import type { ClosurePeriod, Rendezvous, Series, Service, Theme } from '../catalogue/schema';
+import type { CatalogueRepository, WithRevision } from './catalogue-repository';
 
 interface Loaded {
   version: string;
   services: Service[];
-  rendezvousByBassin: Map<string, Rendezvous[]>;
+  rendezvousByBassin: Map<string, Array<WithRevision<Rendezvous>>>;
+  seriesByBassin: Map<string, Array<WithRevision<Series>>>;
+  closures: ClosurePeriod[];
+}
+
+const DAY_MS = 86_400_000;
+
+function byBassin<T extends { bassin: string }>(list: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of list) out.set(r.bassin, [...(out.get(r.bassin) ?? []), r]);
+  return out;
 }
 
 export class CatalogueSnapshot {
@@ -26,10 +37,10 @@ export class CatalogueSnapshot {
   private readonly now: () => number;
 
   constructor(
-    private readonly repository: Pick<CatalogueRepository, 'version' | 'allServices' | 'allRendezvous'>,
+    private readonly repository: Pick<CatalogueRepository, 'version' | 'allServices' | 'allRendezvous' | 'allSeries' | 'schoolHolidays'>,
     opts: { checkEveryMs?: number; now?: () => number } = {},
   ) {
-    this.checkEveryMs = opts.checkEveryMs ?? 5000;
+    this.checkEveryMs = opts.checkEveryMs ?? 1000;
     this.now = opts.now ?? Date.now;
   }
 
@@ -44,8 +55,26 @@ export class CatalogueSnapshot {
     return (await this.current()).services.find((s) => s.id === id);
   }
 
-  async rendezvousForBassin(bassin: string): Promise<Rendezvous[]> {
-    return (await this.current()).rendezvousByBassin.get(bassin) ?? [];
+  /** The bassin's sessions from a day ago to the horizon: one-offs and series (for the bot). */
+  async rendezvousForBassin(bassin: string): Promise<Session[]> {
+    const now = this.now();
+    return this.sessions(bassin, { after: new Date(now - DAY_MS), before: new Date(now + SESSION_HORIZON_DAYS * DAY_MS) });
+  }
+
+  /** The bassin's sessions in a window, cancelled ones included (for the calendar feed). */
+  async sessions(bassin: string, window: { after: Date; before: Date }): Promise<Session[]> {
+    const c = await this.current();
+    return allSessions(c.rendezvousByBassin.get(bassin) ?? [], c.seriesByBassin.get(bassin) ?? [], c.closures, window);
+  }
+
+  /** Every session of every bassin in a window (for the calendar's single-event downloads). */
+  async session(id: string, window: { after: Date; before: Date }): Promise<Session | undefined> {
+    const c = await this.current();
+    for (const bassin of new Set([...c.rendezvousByBassin.keys(), ...c.seriesByBassin.keys()])) {
+      const found = (await this.sessions(bassin, window)).find((s) => s.id === id);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   private async current(): Promise<Loaded> {
@@ -66,14 +95,8 @@ export class CatalogueSnapshot {
     const version = await this.repository.version();
     if (!this.loaded || this.loaded.version !== version) {
       // Read after the version: a write in between makes the next check reload again (never older data).
-      const [services, rendezvous] = await Promise.all([this.repository.allServices(), this.repository.allRendezvous()]);
-      const rendezvousByBassin = new Map<string, Rendezvous[]>();
-      for (const r of rendezvous) {
-        const list = rendezvousByBassin.get(r.bassin) ?? [];
-        list.push(r);
-        rendezvousByBassin.set(r.bassin, list);
-      }
-      this.loaded = { version, services, rendezvousByBassin };
+      const [services, rendezvous, series, holidays] = await Promise.all([this.repository.allServices(), this.repository.allRendezvous(), this.repository.allSeries(), this.repository.schoolHolidays()]);
+      this.loaded = { version, services, rendezvousByBassin: byBassin(rendezvous), seriesByBassin: byBassin(series), closures: holidays.periods };
     }
     this.checkedAt = this.now();
     return this.loaded;

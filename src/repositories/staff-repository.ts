@@ -12,7 +12,8 @@ import crypto from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { ensureExpiryIndex } from './expiry';
 
-export const ROLES = ['agent', 'admin'] as const;
+/** Agents answer cases; editors keep the catalogue (not cases); admins do both and manage accounts. */
+export const ROLES = ['agent', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface StaffAccount {

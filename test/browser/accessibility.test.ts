@@ -100,6 +100,32 @@ test('the Helpdesk console, signed out and then signed in with a case open: no a
   }
 });
 
+test.each([
+  ['French', 'fr'],
+  ['Arabic', 'ar'],
+])('the catalogue in the console (%s): a service open with its history, the Rendez-vous and a series form: no axe violation', async (_name, lang) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: lang === 'ar' ? 'ar-MA' : 'fr-BE' });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${app.url}helpdesk/?lang=${lang}`);
+    await page.locator('#email').fill('ines@helpdesk.example');
+    await page.locator('#password').fill(PASSWORD);
+    await page.locator('#signin button[type="submit"]').click();
+    await page.locator('#nav-catalogue').click();
+    await page.locator('#cat-list [data-service]').first().click();
+    await page.locator('#svc-form').waitFor({ state: 'visible' });
+    await page.locator('#svc-history').click();
+    await page.locator('#svc-history-list li').first().waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.locator('#cat-tab-rdv').click();
+    await page.locator('#series-new').click();
+    await page.locator('#series-form').waitFor({ state: 'visible' });
+    expect(await axeViolations(page)).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the journeys page: no axe violation', async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'fr-BE' });
   const page = await context.newPage();

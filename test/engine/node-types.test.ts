@@ -5,7 +5,7 @@
 import { Engine } from '../../src/engine/interpreter';
 import { loadGraphs } from '../../src/engine/graph-loader';
 import { nodeType } from '../../src/engine/registry';
-import type { AnswerParser, EnginePorts, FactRegistry, Graph, Output } from '../../src/engine/types';
+import type { AnswerParser, EnginePorts, FactRegistry, Facts, Graph, Output } from '../../src/engine/types';
 import { memoryPorts } from '../../src/catalogue/memory-catalogue';
 import { loadSeed } from '../../src/catalogue/seed';
 
@@ -148,15 +148,24 @@ describe('recommend', () => {
 
 describe('rendezvous', () => {
   const nodes = { a: { type: 'rendezvous', themes: ['depistage'], next: 'b' }, b: { type: 'end' } };
-  test.each([
-    ['Sud-Est (Etterbeek): the provisional Rendez-vous of the bassin', { commune: '21005' }, true],
-    ['Nord (Jette): none known', { commune: '21010' }, false],
-    ['no commune: nothing', {}, false],
-  ])('%s', async (_n, known, expectRdv) => {
-    const r = await engine(nodes).start('t', known, 'fr');
+  const confirmed = (id: string, bassin: 'sud-est' | 'nord', start: string, extra: Record<string, unknown> = {}) => ({ ...seed.rendezvous[0], id, bassin, commune: bassin === 'nord' ? '21010' : '21005', start, end: start.replace('T14', 'T16'), status: 'confirmed' as const, ...extra });
+  const withSessions = (extra: unknown[]) => memoryPorts({ ...seed, rendezvous: [...seed.rendezvous, ...(extra as typeof seed.rendezvous)] }, () => NOW);
+  test.each<[string, Facts, unknown[], { none?: boolean; ids?: string[]; statuses?: string[] } | null]>([
+    ['Sud-Est (Etterbeek), nothing confirmed: says none is planned, with the provisional place as such', { commune: '21005' }, [], { none: true, statuses: ['provisional'] }],
+    ['Nord (Jette), nothing known: says none is planned', { commune: '21010' }, [], { none: true, ids: [] }],
+    ['no commune: nothing', {}, [], null],
+    ['confirmed sessions: the next two, soonest first, never the provisional, cancelled or past ones', { commune: '21005' }, [confirmed('later', 'sud-est', '2026-12-15T14:00:00+01:00'), confirmed('sooner', 'sud-est', '2026-12-08T14:00:00+01:00'), confirmed('gone', 'sud-est', '2026-11-01T14:00:00+01:00'), confirmed('off', 'sud-est', '2026-12-01T14:00:00+01:00', { status: 'cancelled' }), confirmed('third', 'sud-est', '2027-01-05T14:00:00+01:00')], { ids: ['sooner', 'later'] }],
+    ['confirmed sessions in the person\'s language first', { commune: '21005' }, [confirmed('nl-only', 'sud-est', '2026-12-08T14:00:00+01:00', { languages: ['nl'] }), confirmed('fr-too', 'sud-est', '2026-12-15T14:00:00+01:00', { languages: ['fr', 'ar'] })], { ids: ['fr-too', 'nl-only'] }],
+    ['two sessions of one series: only its next one, then another entry', { commune: '21005' }, [confirmed('s-20261208', 'sud-est', '2026-12-08T14:00:00+01:00', { series: 's' }), confirmed('s-20270105', 'sud-est', '2027-01-05T14:00:00+01:00', { series: 's' }), confirmed('one-off', 'sud-est', '2027-02-01T14:00:00+01:00')], { ids: ['s-20261208', 'one-off'] }],
+    ['another bassin\'s session is not offered', { commune: '21005' }, [confirmed('nord-one', 'nord', '2026-12-08T14:00:00+01:00')], { none: true, statuses: ['provisional'] }],
+  ])('%s', async (_n, known, extra, expected) => {
+    const r = await engine(nodes, withSessions(extra)).start('t', known, 'fr');
     const rdv = r.outputs.find((o) => o.kind === 'rendezvous');
-    expect(Boolean(rdv)).toBe(expectRdv);
-    if (rdv?.kind === 'rendezvous') for (const item of rdv.items) expect(item.status).toBe('provisional');
+    if (expected === null) return expect(rdv).toBeUndefined();
+    if (rdv?.kind !== 'rendezvous') throw new Error('no rendezvous output');
+    expect(Boolean(rdv.none)).toBe(Boolean(expected.none));
+    if (expected.ids) expect(rdv.items.map((i) => i.id)).toEqual(expected.ids);
+    if (expected.statuses) expect(rdv.items.map((i) => i.status)).toEqual(expected.statuses);
   });
 });
 

@@ -105,3 +105,19 @@ test.each<[string, string]>([
 ])('a phone number as a link: %s', (phone, uri) => {
   expect(telUri(phone)).toBe(uri);
 });
+
+describe('an entry nobody checked for a year', () => {
+  const service = seed.services[0];
+  const lastLine = (checkedAt: string, now: string, lang: Lang) => {
+    const card = serviceCard({ service: { ...service, checkedAt }, proximity: 'region', openNow: null, speaksLanguage: true }, { t, lang, communeName: () => undefined, now: () => new Date(now) });
+    return (card.content as { body: CardBlock[] }).body.map((b) => b.text ?? '').filter((x) => /2025|2026/.test(x)).pop();
+  };
+  test.each<[string, string, string, Lang, RegExp]>([
+    ['checked 11 months ago: the date it was checked', '2026-01-10', '2026-12-07T10:00:00Z', 'fr', /^Informations vérifiées le 10 janvier 2026$/],
+    ['checked 13 months ago: to confirm, with the date', '2025-11-01', '2026-12-07T10:00:00Z', 'fr', /^Informations à confirmer : dernière vérification le 1 novembre 2025$/],
+    ['the same in Arabic', '2025-11-01', '2026-12-07T10:00:00Z', 'ar', /^معلومات تحتاج إلى تأكيد/],
+    ['the same in Dutch', '2025-11-01', '2026-12-07T10:00:00Z', 'nl', /^Informatie te bevestigen: laatst nagekeken op 1 november 2025$/],
+  ])('%s', (_name, checkedAt, now, lang, expected) => {
+    expect(lastLine(checkedAt, now, lang)).toMatch(expected);
+  });
+});

@@ -22,7 +22,7 @@ describe('catalogue import into the real database', () => {
     const first = await repo.counts();
     await repo.importSeed(seed);
     expect(await repo.counts()).toEqual(first);
-    expect(first).toEqual({ communes: 19, bassins: 5, services: seed.services.length, rendezvous: seed.rendezvous.length, helpdesks: 5 });
+    expect(first).toEqual({ communes: 19, bassins: 5, services: seed.services.length, rendezvous: seed.rendezvous.length, rendezvous_series: seed.series.length, helpdesks: 5 });
     const housing = await repo.servicesForThemes(['logement']);
     expect(housing.map((s) => s.id)).toContain('samusocial-hebergement-urgence');
     expect(housing.every((s) => s.themes.includes('logement'))).toBe(true);

@@ -99,3 +99,13 @@ describe('what a screen reader says for a message: who speaks, never "the bot" f
     expect(said(activity)).toBe(expected);
   });
 });
+
+test.each<[string, string, string]>([
+  ['a link of this site becomes a whole address Web Chat can open', '/calendar/session/rdv-1-20270105.ics?lang=fr', 'https://boussole.example/calendar/session/rdv-1-20270105.ics?lang=fr'],
+  ['a whole address is left alone', 'https://example.org/a.ics', 'https://example.org/a.ics'],
+  ['a protocol-relative address is not taken for one of this site', '//evil.example/x', '//evil.example/x'],
+])('card links: %s', (_name, url, expected) => {
+  const card = { type: 'AdaptiveCard', body: [], actions: [{ type: 'Action.OpenUrl', title: 'Ajouter à mon agenda', url }] };
+  const out = format.formatActivity({ type: 'message', channelData: {}, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] }, false, { origin: 'https://boussole.example' }) as { attachments: Array<{ content: { actions: Array<{ url: string }> } }> };
+  expect(out.attachments[0].content.actions[0].url).toBe(expected);
+});

@@ -65,6 +65,8 @@
         if (!res.ok) {
           var err = new Error((data.error && data.error.code) || 'http_' + res.status);
           err.status = res.status;
+          // A rejected catalogue entry says which fields are wrong (shown next to each by catalogue.js).
+          if (data.error && data.error.fields) err.fields = data.error.fields;
           throw err;
         }
         return data;
@@ -102,6 +104,7 @@
   function showSignIn() {
     me = null;
     if (stream) { stream.close(); stream = null; }
+    if (window.BoussoleCatalogue) window.BoussoleCatalogue.stop();
     $('app').hidden = true;
     $('who').hidden = true;
     $('signin').hidden = false;
@@ -399,29 +402,40 @@
     });
   }
 
+  /** Editors and admins keep the catalogue (catalogue.js); an editor has nothing else here. */
+  function startCatalogue() {
+    if ((me.role === 'editor' || me.role === 'admin') && window.BoussoleCatalogue) window.BoussoleCatalogue.start({ api: api, s: s, me: me, lang: lang, el: el, notice: notice, fail: fail });
+  }
+
   function start() {
     return api('GET', '/me').then(function (data) {
       me = data;
       $('signin').hidden = true;
-      $('app').hidden = false;
       $('who').hidden = false;
       $('me-name').textContent = s('header.signed_in_as', { name: me.name });
       $('admin-links').hidden = me.role !== 'admin';
-      return api('GET', '/meta?lang=' + lang);
-    }).then(function (m) {
-      meta = m;
-      var sel = $('bassin');
-      var nb = $('new-bassins');
-      while (sel.options.length > 1) sel.remove(1);
-      nb.textContent = '';
-      meta.bassins.forEach(function (b) { sel.appendChild(el('option', { value: b.id, text: b.name })); nb.appendChild(el('option', { value: b.id, text: b.name })); });
-      var out = $('outcome');
-      out.textContent = '';
-      meta.outcomes.forEach(function (o) { out.appendChild(el('option', { value: o, text: s('outcomes.' + o) })); });
-      showPanel('empty');
-      listen();
-      return api('POST', '/availability', { available: $('available').checked });
-    }).then(loadQueue).catch(fail);
+      // An editor is no agent: no queue, no live chat, never counted as present.
+      var editor = me.role === 'editor';
+      $('available').parentNode.hidden = editor;
+      $('sound').parentNode.hidden = editor;
+      $('app').hidden = editor;
+      startCatalogue();
+      if (editor) return null;
+      return api('GET', '/meta?lang=' + lang).then(function (m) {
+        meta = m;
+        var sel = $('bassin');
+        var nb = $('new-bassins');
+        while (sel.options.length > 1) sel.remove(1);
+        nb.textContent = '';
+        meta.bassins.forEach(function (b) { sel.appendChild(el('option', { value: b.id, text: b.name })); nb.appendChild(el('option', { value: b.id, text: b.name })); });
+        var out = $('outcome');
+        out.textContent = '';
+        meta.outcomes.forEach(function (o) { out.appendChild(el('option', { value: o, text: s('outcomes.' + o) })); });
+        showPanel('empty');
+        listen();
+        return api('POST', '/availability', { available: $('available').checked });
+      }).then(loadQueue);
+    }).catch(fail);
   }
 
   fetch('/helpdesk/strings/' + lang).then(function (r) { return r.json(); }).then(function (data) {

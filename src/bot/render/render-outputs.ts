@@ -11,6 +11,8 @@ import { adaptiveCard, formatDay, formatHours, serviceCard, type CardContext } f
 export interface RenderContext extends CardContext {
   helpdesk(bassin: BassinId | undefined): Helpdesk | undefined;
   bassinName(b: BassinId): string;
+  /** The "add to my calendar" address of a session (absent: no link is offered). */
+  calendarLink?(sessionId: string): string;
 }
 
 export type Reply = Partial<Activity>;
@@ -44,19 +46,49 @@ export function optionLabel(t: Translate, lang: Lang, fact: string, option: stri
   return t(lang, `facts.${fact}.options.${option}`);
 }
 
+/** "mardi 5 janvier 2027, 14:00–16:00" in the person's language and Brussels time. */
+function sessionWhen(r: Rendezvous, c: RenderContext): string {
+  const start = new Date(r.start as string);
+  const day = new Intl.DateTimeFormat(c.lang, { dateStyle: 'full', timeZone: 'Europe/Brussels' }).format(start);
+  const hour = new Intl.DateTimeFormat(c.lang, { timeStyle: 'short', timeZone: 'Europe/Brussels' });
+  return r.end ? c.t(c.lang, 'rendezvous.time_range', { date: day, from: hour.format(start), to: hour.format(new Date(r.end)) }) : c.t(c.lang, 'rendezvous.on', { date: `${day} ${hour.format(start)}` });
+}
+
 export function rendezvousCard(r: Rendezvous, c: RenderContext): Attachment {
   const t = (k: string, p?: Record<string, unknown>) => c.t(c.lang, k, p);
-  const when =
-    r.status === 'confirmed' && r.start
-      ? t('rendezvous.on', { date: new Intl.DateTimeFormat(c.lang, { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Brussels' }).format(new Date(r.start)) })
-      : t('rendezvous.provisional');
-  return adaptiveCard(c.lang, [
-    { type: 'TextBlock', text: t('rendezvous.title'), weight: 'Bolder', wrap: true, style: 'heading' },
-    { type: 'TextBlock', text: pickText(r.title, c.lang)?.text, wrap: true },
-    { type: 'FactSet', facts: [{ title: t('rendezvous.where'), value: `${pickText(r.place, c.lang)?.text ?? ''} (${c.communeName(r.commune) ?? ''})` }] },
-    { type: 'TextBlock', text: [when, pickText(r.recurrence, c.lang)?.text].filter(Boolean).join(' '), wrap: true, isSubtle: r.status !== 'confirmed' },
-    { type: 'TextBlock', text: t('card.checked', { date: formatDay(r.checkedAt, c.lang) }), isSubtle: true, size: 'Small', wrap: true },
-  ]);
+  const confirmed = r.status === 'confirmed' && r.start;
+  const where = [pickText(r.place, c.lang)?.text, r.address ? `${r.address.street}, ${r.address.postalCode}` : undefined, c.communeName(r.commune)].filter(Boolean).join(', ');
+  const facts = [
+    ...(confirmed ? [{ title: t('rendezvous.when'), value: sessionWhen(r, c) }] : []),
+    { title: t('rendezvous.where'), value: where },
+    ...(r.access ? [{ title: t('rendezvous.access'), value: pickText(r.access, c.lang)?.text ?? '' }] : []),
+    ...(r.languages?.length ? [{ title: t('card.languages'), value: languageNames(r.languages, c.lang) }] : []),
+    ...(r.registration ? [{ title: t('rendezvous.registration'), value: r.registration.required ? (r.registration.contact ? t('rendezvous.registration_with', { contact: r.registration.contact }) : t('rendezvous.registration_required')) : t('rendezvous.registration_none') }] : []),
+  ];
+  const link = confirmed && c.calendarLink ? c.calendarLink(r.id) : undefined;
+  const title = pickText(r.title, c.lang)?.text;
+  return adaptiveCard(
+    c.lang,
+    [
+      { type: 'TextBlock', text: t('rendezvous.title'), weight: 'Bolder', wrap: true, style: 'heading' },
+      // The session's own title, unless it only repeats the heading ("Rendez-vous de la Prévention Santé").
+      ...(title && !t('rendezvous.title').startsWith(title) ? [{ type: 'TextBlock', text: title, wrap: true }] : []),
+      { type: 'FactSet', facts },
+      ...(confirmed ? [] : [{ type: 'TextBlock', text: [t('rendezvous.provisional'), pickText(r.recurrence, c.lang)?.text].filter(Boolean).join(' '), wrap: true, isSubtle: true }]),
+      { type: 'TextBlock', text: t('card.checked', { date: formatDay(r.checkedAt, c.lang) }), isSubtle: true, size: 'Small', wrap: true },
+    ],
+    link ? [{ type: 'Action.OpenUrl', title: t('rendezvous.add_to_calendar'), url: link }] : undefined,
+  );
+}
+
+/** Language codes as names in the reader's language ("arabe, français"). */
+function languageNames(codes: string[], lang: Lang): string {
+  try {
+    const names = new Intl.DisplayNames([lang], { type: 'language' });
+    return codes.map((code) => names.of(code) ?? code).join(', ');
+  } catch {
+    return codes.join(', ');
+  }
 }
 
 /** Text that points a person to the bassin's Helpdesk, or to "Allô? Aide sociale" when none is known. */
@@ -90,7 +122,7 @@ export function orientationData(o: Extract<Output, { kind: 'results' }>, shown: 
 
 /** A Rendez-vous as machine-readable data: a start only when it is confirmed. */
 export function rendezvousData(items: Rendezvous[]) {
-  return items.map((r) => ({ id: r.id, status: r.status, start: r.status === 'confirmed' ? r.start : null, commune: r.commune, bassin: r.bassin }));
+  return items.map((r) => ({ id: r.id, status: r.status, start: r.status === 'confirmed' ? r.start : null, end: r.status === 'confirmed' ? r.end : null, commune: r.commune, bassin: r.bassin }));
 }
 
 export function renderOutputs(outputs: Output[], c: RenderContext, pageSize = 3): { replies: Reply[]; pending?: Pending } {
@@ -126,11 +158,14 @@ export function renderOutputs(outputs: Output[], c: RenderContext, pageSize = 3)
       case 'rendezvous': {
         // The Rendez-vous belongs to the results of the same step (orientation.rendezvous).
         const cards = o.items.map((r) => rendezvousCard(r, c));
+        // None confirmed: said plainly, with whom to ask.
+        const none = o.none ? [c.t(c.lang, 'rendezvous.none_planned', { bassin: o.bassin ? c.bassinName(o.bassin) : '' }), ...helpdeskLines(c, o.bassin)].join(' ') : '';
+        if (lastResults && none) lastResults.text = [lastResults.text, none].filter(Boolean).join('\n\n');
         if (lastResults) {
           lastResults.attachments = [...(lastResults.attachments ?? []), ...cards];
           const orientation = (lastResults.channelData as { orientation: ReturnType<typeof orientationData> }).orientation;
           orientation.rendezvous = rendezvousData(o.items);
-        } else replies.push(message(c.t(c.lang, 'rendezvous.title'), c.lang, { attachments: cards, channelData: { rendezvous: rendezvousData(o.items) } }));
+        } else replies.push(message(none || c.t(c.lang, 'rendezvous.title'), c.lang, { attachments: cards, channelData: { rendezvous: rendezvousData(o.items) } }));
         break;
       }
       case 'nothing_fits':

@@ -9,6 +9,18 @@ export interface CardContext {
   lang: Lang;
   audience?: 'resident' | 'professional';
   communeName(nis: string): string | undefined;
+  /** Today, to tell an entry not checked for a year ("information to confirm"); absent: never said. */
+  now?(): Date;
+}
+
+/** An entry not checked for this long is shown to residents as "information to confirm". */
+export const STALE_AFTER_MONTHS = 12;
+
+/** Whether `checkedAt` (YYYY-MM-DD) is more than STALE_AFTER_MONTHS before `now`. */
+export function isStale(checkedAt: string, now: Date): boolean {
+  const limit = new Date(now);
+  limit.setUTCMonth(limit.getUTCMonth() - STALE_AFTER_MONTHS);
+  return checkedAt < limit.toISOString().slice(0, 10);
 }
 
 /**
@@ -112,7 +124,9 @@ export function serviceCard(r: RankedService, c: CardContext): Attachment {
       { type: 'TextBlock', text: description, wrap: true },
       { type: 'FactSet', facts },
       ...notes.map((text) => ({ type: 'TextBlock', text, wrap: true, size: 'Small' })),
-      { type: 'TextBlock', text: t('card.checked', { date: formatDay(s.checkedAt, c.lang) }), isSubtle: true, size: 'Small', wrap: true },
+      c.now && isStale(s.checkedAt, c.now())
+        ? { type: 'TextBlock', text: t('card.to_confirm', { date: formatDay(s.checkedAt, c.lang) }), weight: 'Bolder', size: 'Small', wrap: true }
+        : { type: 'TextBlock', text: t('card.checked', { date: formatDay(s.checkedAt, c.lang) }), isSubtle: true, size: 'Small', wrap: true },
     ],
     actions,
   );

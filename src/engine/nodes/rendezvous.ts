@@ -1,6 +1,7 @@
 /**
- * `rendezvous` — adds the next Rendez-vous de la Prévention Santé of the person's bassin that
- * matches the themes (nothing is shown when there is none, or the bassin is unknown).
+ * `rendezvous` — adds the next confirmed Rendez-vous de la Prévention Santé of the person's bassin
+ * that match the themes, those in the person's language first. When none is confirmed it says so
+ * (with a provisional place, marked as such, if one is known); nothing when the bassin is unknown.
  *
  *   { "type": "rendezvous", "themes": ["depistage"], "next": "done" }
  */
@@ -28,8 +29,17 @@ registerNodeType<RendezvousNode>({
     const commune = typeof ctx.state.facts.commune === 'string' ? ctx.state.facts.commune : undefined;
     const bassin = commune ? ctx.ports.bassinOf(commune, typeof ctx.state.facts.district === 'string' ? ctx.state.facts.district : undefined) : undefined;
     if (bassin) {
-      const items = await ctx.ports.nextRendezvous({ themes: n.themes, bassin, now: ctx.ports.now() });
-      if (items.length) ctx.emit({ kind: 'rendezvous', items: items.slice(0, 2), bassin });
+      const items = await ctx.ports.nextRendezvous({ themes: n.themes, bassin, now: ctx.ports.now(), lang: ctx.language });
+      // One session per series (its next one): the card says when, the calendar feed has the rest.
+      const seen = new Set<string>();
+      const confirmed = items.filter((r) => {
+        const series = (r as { series?: string }).series;
+        if (r.status !== 'confirmed' || (series && seen.has(series))) return false;
+        if (series) seen.add(series);
+        return true;
+      });
+      if (confirmed.length) ctx.emit({ kind: 'rendezvous', items: confirmed.slice(0, 2), bassin });
+      else ctx.emit({ kind: 'rendezvous', items: items.slice(0, 1), bassin, none: true });
     }
     return { goto: n.next };
   },
