@@ -40,6 +40,8 @@ export interface Memory {
   forgotten?: boolean;
   /** The safety net spoke: what it saw, so that the next message is met with care (not "which commune?"). */
   care?: Care;
+  /** The language the welcome (what Boussole is, privacy, emergency) was last said in. */
+  welcomeLang?: Lang;
   /** Confirmed Rendez-vous sessions this person was offered (ids only), to tell them if one is called off. */
   rendezvousTold?: Array<{ id: string; start: string }>;
 }
@@ -278,14 +280,28 @@ export class BoussoleDialog extends Dialog {
       if (d) lang = d;
     }
     const l = lang ?? 'fr';
-    const t = this.deps.t;
-    await ctx.sendActivity(message([t(l, 'welcome.intro'), t(l, 'welcome.automated'), t(l, 'welcome.privacy', { days: this.deps.retentionDays }), t(l, 'welcome.emergency')].join('\n\n'), l, { channelData: { welcome: true } }));
+    await ctx.sendActivity(this.welcomeText(l));
+    mem.welcomeLang = l;
     // We speak the language of the welcome from now on; it counts as chosen only when remembered.
     mem.lang = l;
     if (remembered) mem.languageChosen = true;
     if (firstText) return; // the first message itself starts the journey (handleText)
     const start = await this.deps.engine.start('main', remembered ? { language: remembered } : {}, l);
     await this.apply(ctx, mem, start);
+  }
+
+  /** What Boussole is, what happens to the messages and the emergency number, in `lang`. */
+  private welcomeText(lang: Lang): Reply {
+    const t = this.deps.t;
+    return message([t(lang, 'welcome.intro'), t(lang, 'welcome.automated'), t(lang, 'welcome.privacy', { days: this.deps.retentionDays }), t(lang, 'welcome.emergency')].join('\n\n'), lang, { channelData: { welcome: true } });
+  }
+
+  /** The welcome once more when the person moves to a language it was not said in (they may not have read it). */
+  private welcomeAgain(mem: Memory): Reply[] {
+    const lang = this.lang(mem);
+    if (!mem.welcomed || !mem.welcomeLang || mem.welcomeLang === lang) return [];
+    mem.welcomeLang = lang;
+    return [this.welcomeText(lang)];
   }
 
   private confidentLanguage(text: string): Lang | undefined {
@@ -406,7 +422,7 @@ export class BoussoleDialog extends Dialog {
       const requested = i.languageRequest!;
       await this.setLanguage(ctx, mem, requested);
       const again = mem.engine ? await engine.resume(mem.engine, requested) : await engine.start('main', { language: requested }, requested);
-      return [message(this.deps.t(requested, 'global.language_changed'), requested), ...(await this.replies(ctx, mem, again))];
+      return [message(this.deps.t(requested, 'global.language_changed'), requested), ...this.welcomeAgain(mem), ...(await this.replies(ctx, mem, again))];
     }
     // A command keeps who asks and where they live from its words ("… j'habite à Anderlecht"), not
     // the readings of the command's own words ("parler à quelqu'un" is also a need in two journeys).
@@ -485,6 +501,7 @@ export class BoussoleDialog extends Dialog {
   private async replies(ctx: TurnContext, mem: Memory, step: StepResult): Promise<Reply[]> {
     const factLang = step.state.facts.language;
     if (isLang(factLang) && factLang !== mem.lang) await this.setLanguage(ctx, mem, factLang);
+    const welcomeAgain = this.welcomeAgain(mem);
     const lang = this.lang(mem);
     mem.engine = step.state;
     mem.misses = step.misunderstood ? mem.misses + 1 : 0;
@@ -512,7 +529,7 @@ export class BoussoleDialog extends Dialog {
       const extra = await this.deps.handoff(ctx, this.handoffRequest(mem, handoff.reason));
       if (extra) replies.push(...extra);
     }
-    return replies;
+    return [...welcomeAgain, ...replies];
   }
 
   private async apply(ctx: TurnContext, mem: Memory, step: StepResult): Promise<void> {

@@ -163,6 +163,41 @@ test('the page\'s own buttons: restart and change language work without typing; 
   }
 });
 
+test('a French page where the person picks Arabic: the welcome and the privacy lines again in Arabic, right to left; the French bubbles before stay left to right', async () => {
+  const ar = await openChatPage(browser, app.url, { locale: 'fr-BE', viewport: PHONE });
+  try {
+    const p = ar.page;
+    await waitForText(p, 'Je ne demande pas votre nom');
+    await clickSuggestedAction(p, 'العربية');
+    await waitForText(p, 'لا أطلب اسمك');
+    await waitForText(p, 'هل تسأل لنفسك');
+    // Each bubble is drawn in the direction of its own text: where its first letter stands.
+    const startsAt = (text: string) =>
+      p.evaluate(`(() => {
+        const bubble = [...document.querySelectorAll('.webchat__bubble__content')].find((b) => b.innerText.includes(${JSON.stringify(text)}));
+        const walker = document.createTreeWalker(bubble, NodeFilter.SHOW_TEXT, { acceptNode: (n) => (n.textContent.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP) });
+        const node = walker.nextNode();
+        const range = document.createRange();
+        const at = node.textContent.search(/\\S/);
+        range.setStart(node, at);
+        range.setEnd(node, at + 1);
+        const letter = range.getBoundingClientRect();
+        const box = bubble.getBoundingClientRect();
+        return letter.left - box.left < box.right - letter.right ? 'left' : 'right';
+      })()`);
+    await expect(startsAt('Je ne demande pas votre nom')).resolves.toBe('left');
+    await expect(startsAt('لا أطلب اسمك')).resolves.toBe('right');
+    // Said once in Arabic, not at every step.
+    await clickSuggestedAction(p, 'لي أو لشخص قريب مني');
+    await waitForText(p, /السكن/);
+    expect(await p.locator('.webchat__bubble__content', { hasText: 'لا أطلب اسمك' }).count()).toBe(1);
+    await screenshot(p, 'resident-fr-then-ar-welcome-390x844');
+    expect(ar.errors).toEqual([]);
+  } finally {
+    await ar.close();
+  }
+});
+
 test('a crisis message: after the calm words, the numbers stand out in their own block, with a call button for each', async () => {
   const crisis = await openChatPage(browser, app.url, { locale: 'fr-BE', viewport: PHONE });
   try {
