@@ -5,6 +5,7 @@
 import type { Lang, LocalText } from '../../src/catalogue/schema';
 import { createI18n, pickText } from '../../src/i18n/i18n';
 import { formatDay, serviceCard, telUri } from '../../src/bot/render/service-card';
+import { rendezvousCard } from '../../src/bot/render/render-outputs';
 import { loadSeed } from '../../src/catalogue/seed';
 
 const { t } = createI18n();
@@ -119,5 +120,32 @@ describe('an entry nobody checked for a year', () => {
     ['the same in Dutch', '2025-11-01', '2026-12-07T10:00:00Z', 'nl', /^Informatie te bevestigen: laatst nagekeken op 1 november 2025$/],
   ])('%s', (_name, checkedAt, now, lang, expected) => {
     expect(lastLine(checkedAt, now, lang)).toMatch(expected);
+  });
+});
+
+describe('a Rendez-vous card', () => {
+  const r = { ...seed.rendezvous[0], id: 'rdv-x', start: '2027-01-05T13:00:00.000Z', end: '2027-01-05T15:00:00.000Z', status: 'confirmed' as const, access: { fr: 'Tram 39' }, languages: ['fr' as const, 'ar' as const], registration: { required: true, contact: '02 555 01 23' } };
+  const ctx = (lang: Lang, checkedAt: string) => ({ t, lang, communeName: () => 'Woluwe-Saint-Pierre', helpdesk: () => undefined, bassinName: () => 'Bassin Sud-Est', now: () => new Date('2026-12-07T10:00:00Z'), calendarLink: (id: string) => `/calendar/session/${id}.ics?lang=${lang}`, checkedAt });
+  const texts = (lang: Lang, checkedAt = '2026-12-01', status: 'confirmed' | 'provisional' = 'confirmed') => {
+    const c = ctx(lang, checkedAt);
+    const card = rendezvousCard({ ...r, checkedAt, status, ...(status === 'provisional' ? { start: null, end: null } : {}) }, c).content as { body: CardBlock[]; actions: Array<{ title: string; url: string }> };
+    return { lines: card.body.flatMap((b) => [b.text ?? '', ...(b.facts ?? []).map((f) => `${f.title}: ${f.value}`)]).join('\n'), actions: card.actions };
+  };
+  test.each<[string, Lang, RegExp[]]>([
+    ['French: when, where, how to get there, languages in words, registration', 'fr', [/Quand: mardi 5 janvier 2027, de 14:00 à 16:00/, /Comment y aller: Tram 39/, /Langues: français, arabe/, /Inscription: Inscription nécessaire : 02 555 01 23/]],
+    ['Arabic: the date in Arabic', 'ar', [/يناير 2027/]],
+  ])('%s', (_name, lang, expected) => {
+    const { lines, actions } = texts(lang);
+    for (const e of expected) expect(lines).toMatch(e);
+    expect(actions).toEqual([{ type: 'Action.OpenUrl', title: t(lang, 'rendezvous.add_to_calendar'), url: `/calendar/session/rdv-x.ics?lang=${lang}` }]);
+  });
+  test('a provisional session: no date, no calendar link, said to be unconfirmed', () => {
+    const { lines, actions } = texts('fr', '2026-12-01', 'provisional');
+    expect(lines).not.toMatch(/Quand/);
+    expect(lines).toMatch(/pas encore confirmée/);
+    expect(actions).toEqual([]);
+  });
+  test('not checked for a year: information to confirm', () => {
+    expect(texts('fr', '2025-10-01').lines).toMatch(/Informations à confirmer : dernière vérification le 1 octobre 2025/);
   });
 });

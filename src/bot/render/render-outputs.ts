@@ -6,7 +6,7 @@ import type { Activity, Attachment } from 'botbuilder-core';
 import type { BassinId, Helpdesk, Lang, Rendezvous } from '../../catalogue/schema';
 import type { Output, RankedService } from '../../engine/types';
 import { pickText, type Translate } from '../../i18n/i18n';
-import { adaptiveCard, formatDay, formatHours, serviceCard, type CardContext } from './service-card';
+import { adaptiveCard, formatDay, formatHours, isStale, serviceCard, type CardContext } from './service-card';
 
 export interface RenderContext extends CardContext {
   helpdesk(bassin: BassinId | undefined): Helpdesk | undefined;
@@ -75,7 +75,9 @@ export function rendezvousCard(r: Rendezvous, c: RenderContext): Attachment {
       ...(title && !t('rendezvous.title').startsWith(title) ? [{ type: 'TextBlock', text: title, wrap: true }] : []),
       { type: 'FactSet', facts },
       ...(confirmed ? [] : [{ type: 'TextBlock', text: [t('rendezvous.provisional'), pickText(r.recurrence, c.lang)?.text].filter(Boolean).join(' '), wrap: true, isSubtle: true }]),
-      { type: 'TextBlock', text: t('card.checked', { date: formatDay(r.checkedAt, c.lang) }), isSubtle: true, size: 'Small', wrap: true },
+      c.now && isStale(r.checkedAt, c.now())
+        ? { type: 'TextBlock', text: t('card.to_confirm', { date: formatDay(r.checkedAt, c.lang) }), weight: 'Bolder', size: 'Small', wrap: true }
+        : { type: 'TextBlock', text: t('card.checked', { date: formatDay(r.checkedAt, c.lang) }), isSubtle: true, size: 'Small', wrap: true },
     ],
     link ? [{ type: 'Action.OpenUrl', title: t('rendezvous.add_to_calendar'), url: link }] : undefined,
   );
