@@ -49,6 +49,7 @@ beforeAll(async () => {
   proxy = await startRoundRobinProxy(instances.map((i) => i.url));
   const db = instances[0].database.db;
   expect(await createAccount(new StaffRepository(db), new AuditRepository(db, 365), { email: 'sara@helpdesk.example', name: 'Sara', role: 'agent', bassins: ['sud-est'], password: PASSWORD })).toMatchObject({ ok: true });
+  expect(await createAccount(new StaffRepository(db), new AuditRepository(db, 365), { email: 'eva@prevention.example', name: 'Eva', role: 'editor', bassins: [], password: PASSWORD })).toMatchObject({ ok: true });
   // Each instance learns of the others at its next look at the heartbeats (every 2 s).
   await new Promise((r) => setTimeout(r, 2_500));
 }, 300_000);
@@ -168,4 +169,23 @@ test('Helpdesk: the agent’s console and the person are on different instances;
   } finally {
     agent.stop();
   }
+});
+
+test('a catalogue edit made through one instance is what every instance shows from the next message on (within a second)', async () => {
+  const editor = new StaffClient(instances[0].url);
+  expect((await editor.signIn('eva@prevention.example', PASSWORD)).status).toBe(200);
+  // Every instance has the catalogue in memory already (a results turn on each).
+  const ask = async (i: number) => {
+    const res = await fetch(`${instances[i].url}api/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text: 'dépistage du cancer du sein, je suis une femme de 55 ans à Woluwe-Saint-Pierre', locale: 'fr-BE', id: crypto.randomUUID(), channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9/', from: { id: `u-${crypto.randomUUID()}` }, recipient: { id: 'bot' }, conversation: { id: `c-${crypto.randomUUID()}` }, deliveryMode: 'expectReplies' }),
+    });
+    return JSON.stringify(await res.json());
+  };
+  for (const i of [0, 1, 2]) expect(await ask(i)).toContain('bruprev-mammotest');
+  const read = await editor.call<{ service: Record<string, unknown>; meta: { revision: number } }>('GET', '/catalogue/services/bruprev-mammotest');
+  expect((await editor.call('PUT', '/catalogue/services/bruprev-mammotest', { service: { ...read.body.service, phone: '02 555 77 88' }, revision: read.body.meta.revision })).status).toBe(200);
+  await new Promise((r) => setTimeout(r, 1_100));
+  for (const i of [0, 1, 2]) expect(await ask(i)).toContain('02 555 77 88');
 });
