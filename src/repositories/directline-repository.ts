@@ -318,6 +318,10 @@ export class DirectLineRepository implements DirectLineStore {
 
   /** One `_id` lookup per activity (pushed down on FerretDB), instead of a query over every conversation's. */
   async listActivities(conversationId: string, afterSeq: number, limit: number): Promise<StoredActivity[]> {
+    // The only writer knows the last number it gave: a poll with nothing new reads nothing (Web Chat
+    // without WebSocket polls every second, and at hundreds of people those lookups were the load).
+    const known = this.records?.get(conversationId);
+    if (known && Math.max(known.seqFloor ?? 0, known.lastSeq ?? 0, this.remembered(conversationId, known.createdAt)) <= afterSeq) return [];
     const out: StoredActivity[] = [];
     let seq = afterSeq + 1;
     let jumped = false;
