@@ -320,8 +320,11 @@ export class DirectLineRepository implements DirectLineStore {
   async listActivities(conversationId: string, afterSeq: number, limit: number): Promise<StoredActivity[]> {
     // The only writer knows the last number it gave: a poll with nothing new reads nothing (Web Chat
     // without WebSocket polls every second, and at hundreds of people those lookups were the load).
+    // Only once this process has written to the conversation: an earlier life of the app may have
+    // died between an activity and its record, and appending steps over such numbers.
     const known = this.records?.get(conversationId);
-    if (known && Math.max(known.seqFloor ?? 0, known.lastSeq ?? 0, this.remembered(conversationId, known.createdAt)) <= afterSeq) return [];
+    const mine = known ? this.remembered(conversationId, known.createdAt) : 0;
+    if (known && mine > 0 && Math.max(known.seqFloor ?? 0, known.lastSeq ?? 0, mine) <= afterSeq) return [];
     const out: StoredActivity[] = [];
     let seq = afterSeq + 1;
     let jumped = false;

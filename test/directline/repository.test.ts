@@ -282,6 +282,12 @@ describe('the cost of a message does not grow with the conversation', () => {
     // Something new is read as before (by _id).
     const news = await observe(async () => expect((await sole.listActivities(id, 1, 100)).map((a) => a.activity.text)).toEqual(['two']));
     expect(news).toMatchObject({ onlyById: true, documentsWritten: 0 });
+    // The app died after storing an activity and before its record (the next life has not written yet): the poll still finds it.
+    await raw('activities', id).insertOne({ _id: `${id}|3`, conversationId: id, seq: 3, json: JSON.stringify(msg('stored before the crash')) } as never);
+    const nextLife = new DirectLineRepository(watched.db(t.name), { retentionMs: 24 * HOUR, layout, now: () => clock, soleWriter: true });
+    expect(await nextLife.getConversation(id)).not.toBeNull();
+    expect((await nextLife.listActivities(id, 2, 100)).map((a) => a.activity.text)).toEqual(['stored before the crash']);
+    await raw('activities', id).deleteOne({ _id: `${id}|3` } as never);
     // Erasing moves the floor: the next poll from the start sees nothing erased.
     expect(await sole.eraseConversation(id)).toBe(true);
     expect(await sole.listActivities(id, 0, 100)).toEqual([]);
